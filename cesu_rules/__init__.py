@@ -1,0 +1,43 @@
+"""cesu-rules: an offline, line-by-line engine for the French Cesu déclaratif.
+
+Public API (everything else is private implementation):
+
+* :func:`load_ruleset` / :func:`validate_ruleset`: read and check a ruleset directory
+  (default: the rulesets shipped with the package).
+* :func:`rules_at`: the frozen snapshot of the rules in force for a month and territory.
+* The error hierarchy rooted at :class:`CesuRulesError`.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    CesuRulesError,
+    InputError,
+    NotInForceError,
+    Problem,
+    RulesetError,
+    RulesetValidationError,
+    UnknownParameterError,
+)
+from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
+from .rules.snapshot import Rules, parse_month, rules_at
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CesuRulesError",
+    "InputError",
+    "NotInForceError",
+    "Parameter",
+    "Problem",
+    "Rules",
+    "Ruleset",
+    "RulesetError",
+    "RulesetValidationError",
+    "UnknownParameterError",
+    "__version__",
+    "load_ruleset",
+    "parse_month",
+    "rules_at",
+    "validate_ruleset",
+]

@@ -1,0 +1,209 @@
+"""Reading YAML text into plain data while keeping every position.
+
+PyYAML's own constructors turn ``13.00`` into a float and silently keep the last of two
+duplicate keys. Neither is acceptable for legal parameters, so this module stops at the
+*node* level (``yaml.compose``) and builds the data itself:
+
+* every scalar stays the exact text written in the file (a :class:`Text`, with its quoting
+  style), so decimals are built from the text and never through ``float``;
+* ``true``/``false``/``null`` (plain, unquoted) become ``True``/``False``/``None``;
+* a duplicate key is reported with both lines;
+* anchors, aliases and custom tags are refused: a parameter file is plain data.
+
+The node tree is kept next to the data so that any validation error, addressed by a path of
+keys and indexes, can be traced back to a line and a column.
+
+Nothing here touches PyYAML's shared loader classes (no global ``add_constructor``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+__all__ = ["Located", "Text", "YamlProblem", "compose_document", "locate"]
+
+_PLAIN_CONSTANTS: dict[str, bool | None] = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "~": None,
+}
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:value",
+}
+
+
+class Text(str):
+    """A scalar exactly as written in the YAML file.
+
+    ``quoted`` is true when the author wrote it between quotes: ``rate: "13.00"`` is text that
+    merely looks like a number, which the schema refuses for numeric fields.
+    """
+
+    quoted: bool
+
+    def __new__(cls, value: str, *, quoted: bool = False) -> Text:
+        obj = super().__new__(cls, value)
+        obj.quoted = quoted
+        return obj
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """One problem found while reading the YAML itself (1-based line and column)."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Located:
+    """The plain data of a document and its node tree, to find positions later."""
+
+    data: Any
+    node: yaml.Node | None
+
+
+def _mark_position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return _mark_position(node.start_mark)
+
+
+def _convert(node: yaml.Node, problems: list[YamlProblem]) -> Any:
+    if node.tag not in _STANDARD_TAGS:
+        line, col = _position(node)
+        problems.append(YamlProblem(line, col, f"custom YAML tag {node.tag!r} is not allowed"))
+    if isinstance(node, yaml.ScalarNode):
+        quoted = node.style in ("'", '"')
+        if not quoted and node.style not in ("|", ">"):
+            if node.value in _PLAIN_CONSTANTS:
+                return _PLAIN_CONSTANTS[node.value]
+            if node.value == "":
+                return None
+        return Text(node.value, quoted=quoted)
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, problems) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line, col = _position(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(YamlProblem(line, col, "mapping keys must be plain text"))
+                continue
+            if key_node.value == "<<":
+                problems.append(YamlProblem(line, col, "YAML merge keys ('<<') are not allowed"))
+                continue
+            key = str(key_node.value)
+            if key in first_seen:
+                problems.append(
+                    YamlProblem(
+                        line,
+                        col,
+                        f"duplicate key {key!r} (first defined on line {first_seen[key]})",
+                    )
+                )
+                continue
+            first_seen[key] = line
+            result[key] = _convert(value_node, problems)
+        return result
+    raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+
+def _anchor_problems(text: str) -> list[YamlProblem]:
+    """Anchors and aliases, found from the event stream (only when the text could hold one)."""
+    if "&" not in text and "*" not in text:
+        return []
+    problems = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line, column = _mark_position(event.start_mark)
+            problems.append(
+                YamlProblem(
+                    line, column, "YAML anchors and aliases are not allowed: write the value out"
+                )
+            )
+    return problems
+
+
+def compose_document(text: str) -> tuple[Located | None, list[YamlProblem]]:
+    """Parse ``text`` into plain data and its node tree.
+
+    Returns ``(None, problems)`` when the text is not valid YAML, otherwise the located data
+    and the problems found while building it (duplicate keys, tags...). Never raises for bad
+    input.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return None, [YamlProblem(line, col, f"invalid YAML: {message}")]
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked reader errors
+        return None, [YamlProblem(1, 1, f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    problems = _anchor_problems(text)
+    if node is None:
+        return Located(None, None), problems
+    return Located(_convert(node, problems), node), problems
+
+
+def locate(
+    node: yaml.Node | None, path: Sequence[str | int], *, key: bool = False
+) -> tuple[int, int]:
+    """Line and column (1-based) of the node at ``path``, or of its deepest existing parent.
+
+    With ``key=True`` and a path ending on a mapping key, the position of the key itself.
+    """
+    if node is None:
+        return 1, 1
+    current = node
+    position = _position(node)
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                    if last and key:
+                        return _position(key_node)
+                    current = value_node
+                    position = _position(current)
+                    break
+            else:
+                return position
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(current.value):
+                current = current.value[part]
+                position = _position(current)
+            else:
+                return position
+        else:
+            return position
+    return position

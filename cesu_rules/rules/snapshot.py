@@ -1,0 +1,276 @@
+"""Resolution: the frozen, typed snapshot of every rule in force for one month and territory.
+
+``rules_at(ruleset, "2024-04", "metropole")`` bisects each parameter once and returns a
+:class:`Rules` object that the pure calculator reads; nothing below this module reads files.
+A month outside the ruleset's coverage, or a territory/month with no rule in force, raises a
+typed error, never returns ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..errors import InputError, NotInForceError
+from .loader import Parameter, Ruleset
+from .schema import (
+    TERRITORIES,
+    BaremeEntry,
+    ContributionEntry,
+    ContributionFile,
+    PolicyEntry,
+    ScalarEntry,
+    Source,
+)
+
+__all__ = ["BracketRule", "Choice", "LineRule", "Rules", "Value", "parse_month", "rules_at"]
+
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_HUNDRED = Decimal(100)
+
+
+def parse_month(month: str | date) -> date:
+    """The first day of ``month`` (``"2024-04"`` or a date); raises InputError otherwise."""
+    if isinstance(month, date):
+        return month.replace(day=1)
+    match = _MONTH_RE.match(str(month).strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise InputError(f"month must be written YYYY-MM, such as 2024-04 (got {month!r})")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A resolved parameter value with its provenance."""
+
+    parameter: str
+    value: Decimal
+    status: str
+    start: date
+    sources: tuple[Source, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A resolved policy: the candidate selected by the ruleset, with its provenance."""
+
+    parameter: str
+    choice: str
+    status: str
+    start: date
+    sources: tuple[Source, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """One contribution line in force: rate as a fraction (0.13 for 13 %), base, reliefs."""
+
+    parameter: str
+    code: str
+    label: str
+    side: str
+    base: str
+    rate: Decimal
+    rate_percent: Decimal
+    monthly_cap: Decimal | None
+    reliefs: frozenset[str]
+    residence: str
+    taxable: bool
+    status: str
+    sources: tuple[Source, ...]
+
+    def applies_to(self, *, non_resident: bool) -> bool:
+        if self.residence == "resident":
+            return not non_resident
+        if self.residence == "non_resident":
+            return non_resident
+        return True
+
+
+@dataclass(frozen=True)
+class BracketRule:
+    threshold: Decimal
+    rate: Decimal
+    rate_percent: Decimal
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule in force for one month and territory (a frozen snapshot)."""
+
+    month: date
+    territory: str
+    territory_label: str
+    outre_mer: bool
+    ruleset_version: str
+    ruleset_hash: str
+    smic_hourly: Value
+    pss_monthly: Value
+    csg_base_share: Value
+    deduction_hourly: Value
+    deduction_relief: str
+    age_70_cap_smic_hours: Value
+    paid_leave_uplift: Value
+    paid_leave_threshold_hours: Value
+    max_monthly_hours: Value
+    pas_grid: tuple[BracketRule, ...]
+    pas_grid_value: Value | None
+    inversion_policy: Choice
+    totals_policy: Choice
+    lines: tuple[LineRule, ...]
+    assumptions: tuple[str, ...]
+
+    @property
+    def pas_applies(self) -> bool:
+        """Whether the Cesu withheld income tax (PAS) in this month (from 2020-01)."""
+        return bool(self.pas_grid)
+
+    def provenance(self) -> tuple[Value | Choice, ...]:
+        """Every resolved parameter of the snapshot except the contribution lines."""
+        values: tuple[Value | Choice, ...] = (
+            self.smic_hourly,
+            self.pss_monthly,
+            self.csg_base_share,
+            self.deduction_hourly,
+            self.age_70_cap_smic_hours,
+            self.paid_leave_uplift,
+            self.paid_leave_threshold_hours,
+            self.max_monthly_hours,
+            self.inversion_policy,
+            self.totals_policy,
+        )
+        return values if self.pas_grid_value is None else (*values, self.pas_grid_value)
+
+
+def _scalar(param: Parameter, day: date, territory: str) -> Value:
+    entry = param.at(day)
+    assert isinstance(entry, ScalarEntry)
+    if entry.not_applicable or entry.value is None:
+        reason = f" ({entry.note.strip()})" if entry.note else ""
+        raise NotInForceError(f"{param.name} has no value for {day:%Y-%m} in {territory}{reason}")
+    return Value(
+        param.name, entry.value, entry.status, entry.start, param.sources(entry), entry.note
+    )
+
+
+def _policy(param: Parameter, day: date) -> Choice:
+    entry = param.at(day)
+    assert isinstance(entry, PolicyEntry)
+    assert entry.choice is not None
+    return Choice(
+        param.name, entry.choice, entry.status, entry.start, param.sources(entry), entry.note
+    )
+
+
+def _lines(ruleset: Ruleset, day: date, territory: str) -> tuple[LineRule, ...]:
+    lines: list[LineRule] = []
+    for param in ruleset.contributions():
+        spec = param.spec
+        assert isinstance(spec, ContributionFile)
+        c = spec.contribution
+        if c.territories is not None and territory not in c.territories:
+            continue
+        try:
+            entry = param.at(day)
+        except NotInForceError:
+            continue  # the line does not exist (yet, or any more)
+        assert isinstance(entry, ContributionEntry)
+        if entry.not_applicable or entry.rate is None:
+            continue
+        lines.append(
+            LineRule(
+                parameter=param.name,
+                code=c.code,
+                label=spec.label,
+                side=c.side,
+                base=c.base,
+                rate=entry.rate / _HUNDRED,
+                rate_percent=entry.rate,
+                monthly_cap=entry.monthly_cap,
+                reliefs=frozenset(c.reliefs),
+                residence=c.residence,
+                taxable=c.taxable,
+                status=entry.status,
+                sources=param.sources(entry),
+            )
+        )
+    return tuple(lines)
+
+
+def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") -> Rules:
+    """The snapshot of the rules in force for ``month`` (YYYY-MM) in ``territory``.
+
+    Raises :class:`~cesu_rules.errors.InputError` for a malformed month or an unknown
+    territory, and :class:`~cesu_rules.errors.NotInForceError` for a month outside the
+    ruleset's coverage or a territory with no rule in force that month.
+    """
+    day = parse_month(month)
+    start, until = ruleset.coverage
+    if not start <= day <= until:
+        raise NotInForceError(
+            f"month {day:%Y-%m} is outside the rulesets, which cover {start:%Y-%m} to "
+            f"{until:%Y-%m} (ruleset {ruleset.version})"
+        )
+    spec = ruleset.manifest.territories.get(territory)  # type: ignore[call-overload]
+    if spec is None:
+        known = ", ".join(t for t in TERRITORIES if t in ruleset.manifest.territories)
+        raise InputError(f"unknown territory {territory!r}; choose one of: {known}")
+    key = (day, territory)
+    cache = _CACHE.setdefault(ruleset.hash, {})
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+
+    p = ruleset.parameter
+    pas_param = p(spec.pas_taux_neutre)
+    pas_entry = pas_param.at(day)
+    assert isinstance(pas_entry, BaremeEntry)
+    grid: tuple[BracketRule, ...] = ()
+    grid_value: Value | None = None
+    if not pas_entry.not_applicable and pas_entry.brackets:
+        grid = tuple(
+            BracketRule(b.threshold, b.rate / _HUNDRED, b.rate) for b in pas_entry.brackets
+        )
+        grid_value = Value(
+            pas_param.name,
+            Decimal(0),
+            pas_entry.status,
+            pas_entry.start,
+            pas_param.sources(pas_entry),
+            pas_entry.note,
+        )
+    rules = Rules(
+        month=day,
+        territory=territory,
+        territory_label=spec.label,
+        outre_mer=spec.outre_mer,
+        ruleset_version=ruleset.version,
+        ruleset_hash=ruleset.hash,
+        smic_hourly=_scalar(p(spec.smic), day, territory),
+        pss_monthly=_scalar(p("pss/plafond_mensuel"), day, territory),
+        csg_base_share=_scalar(p("cotisations/assiette_csg_crds"), day, territory),
+        deduction_hourly=_scalar(p(spec.deduction), day, territory),
+        deduction_relief="deduction_outre_mer" if spec.outre_mer else "deduction",
+        age_70_cap_smic_hours=_scalar(p("exonerations/age_70/plafond_heures_smic"), day, territory),
+        paid_leave_uplift=_scalar(p("conges_payes/majoration"), day, territory),
+        paid_leave_threshold_hours=_scalar(
+            p("conges_payes/seuil_heures_mensuelles"), day, territory
+        ),
+        max_monthly_hours=_scalar(p("duree_travail/maximum_heures_mensuelles"), day, territory),
+        pas_grid=grid,
+        pas_grid_value=grid_value,
+        inversion_policy=_policy(p("politiques/arrondi/inversion"), day),
+        totals_policy=_policy(p("politiques/arrondi/totaux"), day),
+        lines=_lines(ruleset, day, territory),
+        assumptions=spec.assumptions,
+    )
+    cache[key] = rules
+    return rules
+
+
+# Snapshots are immutable and keyed by the ruleset's content hash, so caching them is safe.
+_CACHE: dict[str, dict[tuple[date, str], Rules]] = {}
