@@ -1,0 +1,376 @@
+"""The ``cesu-rules`` command line.
+
+Every user mistake (bad month, unknown parameter, invalid ruleset directory...) prints one
+readable line on stderr and exits with status 2; ``rulesets validate`` exits with 1 when the
+ruleset it checks is invalid. No traceback is shown for a user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import CesuRulesError, RulesetValidationError
+from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
+from .rules.schema import (
+    BaremeEntry,
+    ContributionEntry,
+    ContributionFile,
+    Entry,
+    PolicyEntry,
+    ScalarEntry,
+)
+from .rules.snapshot import parse_month
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors on one line with exit status 2."""
+
+    def error(self, message: str) -> Any:  # pragma: no cover - exercised through main()
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _payload_text(param: Parameter, entry: Entry) -> str:
+    if entry.not_applicable:
+        return "not applicable"
+    unit = param.unit
+    if isinstance(entry, ScalarEntry):
+        return _with_unit(entry.value, unit)
+    if isinstance(entry, ContributionEntry):
+        text = f"{entry.rate} %"
+        if entry.monthly_cap is not None:
+            text += f" (at most {entry.monthly_cap} € a month)"
+        return text
+    if isinstance(entry, BaremeEntry):
+        brackets = entry.brackets or ()
+        if len(brackets) < 2:
+            return f"flat grid at {brackets[0].rate} %" if brackets else "empty grid"
+        second, last = brackets[1], brackets[-1]
+        return (
+            f"grid of {len(brackets)} brackets ({second.rate} % from {second.threshold} € "
+            f"… {last.rate} % from {last.threshold} €)"
+        )
+    assert isinstance(entry, PolicyEntry)
+    return f"choice {entry.choice}"
+
+
+def _with_unit(value: Decimal | None, unit: str) -> str:
+    suffix = {
+        "percent": " %",
+        "eur": " €",
+        "eur_per_hour": " €/h",
+        "hours": " h",
+        "hours_per_month": " h/month",
+    }.get(unit, "")
+    return f"{value}{suffix}"
+
+
+def _payload_json(entry: Entry) -> Any:
+    if entry.not_applicable:
+        return None
+    if isinstance(entry, ScalarEntry):
+        return str(entry.value)
+    if isinstance(entry, ContributionEntry):
+        return {
+            "rate": str(entry.rate),
+            "monthly_cap": None if entry.monthly_cap is None else str(entry.monthly_cap),
+        }
+    if isinstance(entry, BaremeEntry):
+        return [{"threshold": str(b.threshold), "rate": str(b.rate)} for b in entry.brackets or ()]
+    assert isinstance(entry, PolicyEntry)
+    return entry.choice
+
+
+def _entry_json(param: Parameter, entry: Entry) -> dict[str, Any]:
+    return {
+        "from": entry.start.isoformat(),
+        "until": entry.until.isoformat() if entry.until else None,
+        "value": _payload_json(entry),
+        "status": entry.status,
+        "note": entry.note,
+        "formula": entry.formula,
+        "sources": [s.model_dump(mode="json", exclude_none=True) for s in param.sources(entry)],
+    }
+
+
+def _entry_end(param: Parameter, index: int) -> date | None:
+    entry = param.values[index]
+    if entry.until is not None:
+        return entry.until
+    if index + 1 < len(param.values):
+        return param.values[index + 1].start - timedelta(days=1)
+    return None
+
+
+def _print_entry(out: TextIO, param: Parameter, index: int) -> None:
+    entry = param.values[index]
+    end = _entry_end(param, index)
+    period = f"{entry.start} → {end if end else '…'}"
+    out.write(f"  {period}: {_payload_text(param, entry)}  [{entry.status}]\n")
+    if isinstance(entry, BaremeEntry) and entry.brackets:
+        for b in entry.brackets:
+            out.write(f"      from {b.threshold:>6} €: {b.rate} %\n")
+    if entry.formula:
+        out.write(f"      formula: {entry.formula}\n")
+    if entry.note:
+        out.write(f"      note: {' '.join(entry.note.split())}\n")
+    for source in param.sources(entry):
+        where = " — ".join(x for x in (source.legal, source.url) if x)
+        out.write(f"      source: {source.title}" + (f" ({where})" if where else "") + "\n")
+
+
+def _cmd_list(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
+    params = sorted(ruleset.parameters.values(), key=lambda p: p.name)
+    if args.json:
+        rows = [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "unit": p.unit,
+                "label": p.label,
+                "latest": _entry_json(p, p.values[-1]),
+            }
+            for p in params
+        ]
+        json.dump(
+            {"ruleset_version": ruleset.version, "ruleset_hash": ruleset.hash, "parameters": rows},
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
+        out.write("\n")
+        return EXIT_OK
+    width = max(len(p.name) for p in params)
+    out.write(
+        f"ruleset {ruleset.name} {ruleset.version} ({ruleset.hash[:19]}…), "
+        f"{len(params)} parameters, {ruleset.coverage[0]:%Y-%m} to "
+        f"{ruleset.coverage[1]:%Y-%m}\n"
+    )
+    for p in params:
+        latest = p.values[-1]
+        out.write(
+            f"{p.name:<{width}}  {p.kind:<12} {_payload_text(p, latest)[:60]}  [{latest.status}]\n"
+        )
+    return EXIT_OK
+
+
+def _cmd_show(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
+    param = ruleset.parameter(args.parameter)
+    indexes = list(range(len(param.values)))
+    if args.at is not None:
+        day = parse_month(args.at)
+        entry = param.at(day)
+        indexes = [param.values.index(entry)]
+    if args.json:
+        data: dict[str, Any] = {
+            "name": param.name,
+            "label": param.label,
+            "kind": param.kind,
+            "unit": param.unit,
+            "file": param.path,
+            "values": [_entry_json(param, param.values[i]) for i in indexes],
+        }
+        if isinstance(param.spec, ContributionFile):
+            data["contribution"] = param.spec.contribution.model_dump(mode="json")
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    out.write(f"{param.name} — {param.label}\n")
+    out.write(f"  kind {param.kind}, unit {param.unit}, file rulesets/{param.path}\n")
+    if isinstance(param.spec, ContributionFile):
+        c = param.spec.contribution
+        reliefs = ", ".join(c.reliefs) or "none"
+        out.write(f"  line {c.code} ({c.side}), base {c.base}, reduced by: {reliefs}\n")
+    if args.at is not None:
+        out.write(f"in force in {parse_month(args.at):%Y-%m}:\n")
+    for i in indexes:
+        _print_entry(out, param, i)
+    return EXIT_OK
+
+
+def _cmd_diff(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
+    before, after = parse_month(args.from_month), parse_month(args.to_month)
+    changes: list[dict[str, Any]] = []
+    for param in sorted(ruleset.parameters.values(), key=lambda p: p.name):
+        old = _safe_at(param, before)
+        new = _safe_at(param, after)
+        if old is new:
+            continue
+        old_v = None if old is None else _payload_json(old)
+        new_v = None if new is None else _payload_json(new)
+        if old_v == new_v and (old is None or new is None or old.status == new.status):
+            continue
+        changes.append(
+            {
+                "name": param.name,
+                "param": param,
+                "old": old,
+                "new": new,
+                "old_value": old_v,
+                "new_value": new_v,
+            }
+        )
+    if args.json:
+        json.dump(
+            {
+                "from": f"{before:%Y-%m}",
+                "to": f"{after:%Y-%m}",
+                "changes": [
+                    {
+                        "name": c["name"],
+                        "from": None if c["old"] is None else _entry_json(c["param"], c["old"]),
+                        "to": None if c["new"] is None else _entry_json(c["param"], c["new"]),
+                    }
+                    for c in changes
+                ],
+            },
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
+        out.write("\n")
+        return EXIT_OK
+    if not changes:
+        out.write(f"no parameter changed between {before:%Y-%m} and {after:%Y-%m}\n")
+        return EXIT_OK
+    out.write(f"{len(changes)} parameter(s) changed between {before:%Y-%m} and {after:%Y-%m}:\n")
+    for c in changes:
+        out.write(f"  {c['name']}: {_change_text(c['param'], c['old'], c['new'])}\n")
+    return EXIT_OK
+
+
+def _change_text(param: Parameter, old: Entry | None, new: Entry | None) -> str:
+    if old is None or new is None:
+        old_t = "not in force" if old is None else _payload_text(param, old)
+        new_t = "not in force" if new is None else _payload_text(param, new)
+        return f"{old_t} → {new_t}"
+    if _payload_json(old) == _payload_json(new):
+        return f"{_payload_text(param, new)} (status {old.status} → {new.status})"
+    status = f"  [{new.status}]"
+    if isinstance(old, BaremeEntry) and isinstance(new, BaremeEntry):
+        pairs = list(zip(old.brackets or (), new.brackets or (), strict=False))
+        moved = [f"{b.rate} % from {a.threshold} → {b.threshold} €" for a, b in pairs if a != b]
+        shown = ", ".join(moved[:3]) + (f", and {len(moved) - 3} more" if len(moved) > 3 else "")
+        return f"grid changed ({shown}){status}"
+    return f"{_payload_text(param, old)} → {_payload_text(param, new)}{status}"
+
+
+def _safe_at(param: Parameter, day: date) -> Entry | None:
+    try:
+        return param.at(day)
+    except CesuRulesError:
+        return None
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    problems = validate_ruleset(args.directory)
+    where = args.directory or "the shipped rulesets"
+    if problems:
+        error = RulesetValidationError(problems)
+        err.write(f"{where}: {error}\n")
+        return EXIT_FAILED
+    ruleset = load_ruleset(args.directory)
+    out.write(
+        f"{where}: valid — {len(ruleset.parameters)} parameters, version "
+        f"{ruleset.version}, {ruleset.hash}\n"
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cesu-rules",
+        description="Offline, line-by-line engine for the French Cesu déclaratif.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    rulesets = commands.add_parser("rulesets", help="list, show, compare and validate rulesets")
+    rs = rulesets.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    rs.required = True
+
+    def with_common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--rulesets",
+            metavar="DIR",
+            default=None,
+            help="use the ruleset directory DIR instead of the shipped one",
+        )
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
+        return p
+
+    with_common(rs.add_parser("list", help="every parameter with its latest value"))
+    show = with_common(rs.add_parser("show", help="a parameter's values, status and sources"))
+    show.add_argument("parameter", metavar="PARAM", help="e.g. smic/horaire_brut/metropole")
+    show.add_argument("--at", metavar="YYYY-MM", help="only the value in force that month")
+    diff = with_common(rs.add_parser("diff", help="what changed between two months"))
+    diff.add_argument("from_month", metavar="FROM", help="YYYY-MM")
+    diff.add_argument("to_month", metavar="TO", help="YYYY-MM")
+    validate = rs.add_parser("validate", help="validate the shipped rulesets or a directory")
+    validate.add_argument("directory", metavar="DIR", nargs="?", default=None)
+    return parser
+
+
+_RULESET_ACTIONS: dict[str, Callable[[Ruleset, argparse.Namespace, TextIO], int]] = {
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "diff": _cmd_diff,
+}
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 check failed, 2 user error)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        if args.command == "rulesets":
+            if args.action == "validate":
+                return _cmd_validate(args, out, err)
+            ruleset = load_ruleset(args.rulesets)
+            return _RULESET_ACTIONS[args.action](ruleset, args, out)
+    except RulesetValidationError as exc:
+        err.write(f"cesu-rules: error: the ruleset is invalid — {exc}\n")
+        return EXIT_USAGE
+    except CesuRulesError as exc:
+        err.write(f"cesu-rules: error: {exc}\n")
+        return EXIT_USAGE
+    parser.error(f"unknown command {args.command!r}")  # pragma: no cover
+    return EXIT_USAGE  # pragma: no cover
+
+
+def run() -> None:
+    """Console-script entry point: exit quietly when the reader closes the pipe (| head)."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_FAILED
+    sys.exit(status)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

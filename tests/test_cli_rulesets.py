@@ -1,0 +1,94 @@
+"""The `cesu-rules rulesets` commands: output, exit statuses, no traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cesu_rules.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_list_shows_every_parameter_with_version_and_hash() -> None:
+    status, out, _ = run("rulesets", "list")
+    assert status == 0
+    assert out.startswith("ruleset cesu-rules-france ")
+    assert "smic/horaire_brut/metropole" in out
+    assert "cotisations/employeur/sante_au_travail" in out
+
+
+def test_show_at_a_month_prints_value_status_and_source() -> None:
+    status, out, _ = run("rulesets", "show", "smic/horaire_brut/metropole", "--at", "2024-04")
+    assert status == 0
+    assert "2024-01-01 → 2024-10-31: 11.65 €/h  [confirmed]" in out
+    assert "Décret 2023-1216" in out
+
+
+def test_show_json_is_machine_readable() -> None:
+    status, out, _ = run(
+        "rulesets", "show", "cotisations/employeur/sante_au_travail", "--at", "2025-03", "--json"
+    )
+    assert status == 0
+    data = json.loads(out)
+    assert data["values"][0]["value"] == {"rate": "2.70", "monthly_cap": "5.00"}
+    assert data["contribution"]["side"] == "employer"
+    assert data["values"][0]["sources"][0]["url"].startswith("https://")
+
+
+def test_diff_names_what_changed() -> None:
+    status, out, _ = run("rulesets", "diff", "2025-12", "2026-01")
+    assert status == 0
+    assert "cotisations/employeur/vieillesse_deplafonnee: 2.02 % → 2.11 %  [confirmed]" in out
+    assert "smic/horaire_brut/metropole: 11.88 €/h → 12.02 €/h  [confirmed]" in out
+    status, out, _ = run("rulesets", "diff", "2024-02", "2024-03")
+    assert out == "no parameter changed between 2024-02 and 2024-03\n"
+
+
+def test_user_errors_exit_2_with_one_line() -> None:
+    for argv in (
+        ("rulesets", "show", "smic/horaire", "--at", "2024-04"),
+        ("rulesets", "show", "smic/horaire_brut/metropole", "--at", "2024/04"),
+        ("rulesets", "diff", "2024-01", "2024-13"),
+    ):
+        status, out, err = run(*argv)
+        assert status == 2, argv
+        assert out == ""
+        assert err.startswith("cesu-rules: error: "), err
+        assert err.count("\n") == 1, err
+
+
+def test_validate_shipped_and_a_broken_directory(ruleset_copy: Path) -> None:
+    status, out, _ = run("rulesets", "validate")
+    assert status == 0
+    assert "valid — " in out
+    status, out, _ = run("rulesets", "validate", str(ruleset_copy))
+    assert status == 0
+    bad = ruleset_copy / "fixture"
+    bad.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "invalid" / "gap.yaml", bad / "gap.yaml")
+    status, out, err = run("rulesets", "validate", str(ruleset_copy))
+    assert status == 1
+    assert "fixture/gap.yaml:8:" in err
+
+
+def test_console_script_prints_no_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cesu_rules.cli", "rulesets", "show", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (
+        "cesu-rules: error: unknown parameter 'nope'; `cesu-rules rulesets list` shows them all"
+    )
