@@ -2,6 +2,9 @@
 
 Public API (everything else is private implementation):
 
+* :func:`estimate`: one month of a Cesu declaration, line by line (an :class:`Estimate`);
+  :class:`EstimateRequest` / :func:`estimate_to_json` / :class:`EstimateResponse` are its
+  JSON wire format.
 * :func:`load_ruleset` / :func:`validate_ruleset`: read and check a ruleset directory
   (default: the rulesets shipped with the package).
 * :func:`rules_at`: the frozen snapshot of the rules in force for a month and territory.
@@ -10,6 +13,9 @@ Public API (everything else is private implementation):
 
 from __future__ import annotations
 
+from .api import clear_cache, default_ruleset, estimate
+from .calc.estimate import Estimate, Line
+from .calc.relief import EXEMPTION_CASES
 from .errors import (
     CesuRulesError,
     InputError,
@@ -19,14 +25,20 @@ from .errors import (
     RulesetValidationError,
     UnknownParameterError,
 )
+from .models import EstimateRequest, EstimateResponse, estimate_to_json
 from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
 from .rules.snapshot import Rules, parse_month, rules_at
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EXEMPTION_CASES",
     "CesuRulesError",
+    "Estimate",
+    "EstimateRequest",
+    "EstimateResponse",
     "InputError",
+    "Line",
     "NotInForceError",
     "Parameter",
     "Problem",
@@ -36,6 +48,10 @@ __all__ = [
     "RulesetValidationError",
     "UnknownParameterError",
     "__version__",
+    "clear_cache",
+    "default_ruleset",
+    "estimate",
+    "estimate_to_json",
     "load_ruleset",
     "parse_month",
     "rules_at",

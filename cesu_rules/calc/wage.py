@@ -1,0 +1,99 @@
+"""Contribution bases and the net → gross inversion on the month's line structure.
+
+The employee contributions are a piecewise-linear function of the monthly gross wage G: the
+"plafonnée" lines stop at the PSS, chômage at 4 PSS, and the CSG/CRDS base is 98.25 % of G up
+to 4 PSS and 100 % above. The net is ``N(G) = G − E(G)``, strictly increasing, so it is
+inverted exactly segment by segment (no iteration, no float).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ..rules.snapshot import LineRule
+from .rounding import ZERO, exact_div
+
+__all__ = ["Bases", "base_of", "employee_rate_below_pss", "gross_from_net", "raw_total"]
+
+_FOUR = Decimal(4)
+_ONE = Decimal(1)
+
+
+class Bases:
+    """The four bases of a month for one gross wage (unrounded)."""
+
+    __slots__ = ("capped_4pss", "capped_pss", "csg", "gross")
+
+    def __init__(self, gross: Decimal, pss: Decimal, csg_share: Decimal) -> None:
+        self.gross = gross
+        self.capped_pss = gross if gross <= pss else pss
+        four = pss * _FOUR
+        self.capped_4pss = gross if gross <= four else four
+        self.csg = self.capped_4pss * csg_share + (gross - self.capped_4pss)
+
+
+def base_of(line: LineRule, bases: Bases) -> Decimal:
+    """The base of ``line`` among the month's bases."""
+    base = line.base
+    if base == "gross":
+        return bases.gross
+    if base == "gross_capped_pss":
+        return bases.capped_pss
+    if base == "csg_base":
+        return bases.csg
+    return bases.capped_4pss
+
+
+def raw_total(lines: Sequence[LineRule], bases: Bases) -> Decimal:
+    """Unrounded sum of the lines' amounts (monthly caps applied)."""
+    total = ZERO
+    for line in lines:
+        amount = base_of(line, bases) * line.rate
+        if line.monthly_cap is not None and amount > line.monthly_cap:
+            amount = line.monthly_cap
+        total += amount
+    return total
+
+
+def _slope(lines: Sequence[LineRule], segment: int, csg_share: Decimal) -> Decimal:
+    """dE/dG of the employee lines on segment 0 (≤ PSS), 1 (≤ 4 PSS) or 2 (above)."""
+    slope = ZERO
+    for line in lines:
+        base = line.base
+        if base == "gross":
+            slope += line.rate
+        elif base == "gross_capped_pss":
+            if segment == 0:
+                slope += line.rate
+        elif base == "gross_capped_4pss":
+            if segment <= 1:
+                slope += line.rate
+        else:  # csg_base
+            slope += line.rate * (csg_share if segment <= 1 else _ONE)
+    return slope
+
+
+def employee_rate_below_pss(lines: Sequence[LineRule], csg_share: Decimal) -> Decimal:
+    """Total employee rate as a fraction of gross, for a gross wage under the PSS."""
+    return _slope(lines, 0, csg_share)
+
+
+def gross_from_net(
+    net: Decimal, lines: Sequence[LineRule], pss: Decimal, csg_share: Decimal
+) -> Decimal:
+    """The exact (unrounded) monthly gross G such that G − E(G) = ``net``.
+
+    ``lines`` are the employee lines of the month; ``csg_share`` is 0.9825 (a fraction).
+    """
+    start = ZERO
+    net_at_start = ZERO
+    for segment, end in enumerate((pss, pss * _FOUR, None)):
+        slope = _ONE - _slope(lines, segment, csg_share)
+        if end is None:
+            return start + exact_div(net - net_at_start, slope)
+        net_at_end = net_at_start + (end - start) * slope
+        if net <= net_at_end:
+            return start + exact_div(net - net_at_start, slope)
+        start, net_at_start = end, net_at_end
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,207 @@
+"""Unit tests of the monthly estimate: figures, relief, territories, bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cesu_rules import Estimate, InputError, NotInForceError, estimate
+
+D = Decimal
+
+
+def amounts(result: Estimate, side: str) -> dict[str, Decimal]:
+    return {line.code: line.amount for line in result.lines_for(side)}
+
+
+def test_the_rules_md_illustration_of_april_2024() -> None:
+    # ../shared/domain/RULES.md §9, derived with the URSSAF-T24 rates (not an official figure).
+    r = estimate("2024-04", hours=10, net_hourly="12.00")
+    assert (r.gross, r.net, r.employee_total) == (D("153.61"), D("120.00"), D("33.61"))
+    assert r.employer_total_before_relief == D("68.66")
+    assert (r.deduction, r.employer_total) == (D("20.00"), D("48.66"))
+    assert (r.urssaf_debit, r.total_cost) == (D("82.27"), D("202.27"))
+    assert r.net_taxable == D("124.38")  # net + CSG/CRDS imposable 4.38
+    assert amounts(r, "employee")["csg_crds_non_deductible"] == D("4.38")
+    assert r.ruleset_hash.startswith("sha256:")
+
+
+def test_lines_add_up_to_the_totals() -> None:
+    r = estimate("2025-06", hours="37.5", net_hourly="13.47", paid_leave="excluded")
+    assert sum(amounts(r, "employee").values()) == r.employee_total
+    assert sum(amounts(r, "employer").values()) == r.employer_total_before_relief
+    assert r.gross - r.employee_total == r.net
+    assert r.total_cost == r.gross + r.employer_total
+
+
+def test_the_health_at_work_contribution_is_capped_at_5_euros() -> None:
+    small = estimate("2025-03", hours=5, gross_hourly="14.00", paid_leave="excluded")
+    assert amounts(small, "employer")["sante_au_travail"] == D("1.89")  # 70 × 2.7 %
+    big = estimate("2025-03", hours=20, gross_hourly="15.00", paid_leave="excluded")
+    assert amounts(big, "employer")["sante_au_travail"] == D("5.00")
+    assert "sante_au_travail" not in amounts(
+        estimate("2024-12", hours=5, net_hourly=11), "employer"
+    )
+
+
+def test_deduction_counts_worked_hours_only() -> None:
+    r = estimate("2024-04", hours=60, net_hourly="10.00", paid_leave="excluded", paid_leave_hours=8)
+    assert r.deduction_hours == D(52)
+    assert r.deduction == D("104.00")
+
+
+def test_age_70_exemption_and_its_cap_january_2024() -> None:
+    # Published caps (urssaf.fr, 1 January 2024): 218.24 € hors CP, 240.16 € CP inclus.
+    below = estimate(
+        "2024-01", hours=10, gross_hourly="12.82", paid_leave="included", exemption="age_70"
+    )
+    covered = sum(
+        amounts(below, "employer")[c]
+        for c in (
+            "maladie",
+            "vieillesse_plafonnee",
+            "vieillesse_deplafonnee",
+            "allocations_familiales",
+        )
+    )
+    assert below.exemption == covered
+    assert below.exemption_cap == D("240.16")
+    assert below.deduction == 0
+    above = estimate(
+        "2024-01", hours=120, gross_hourly="11.65", paid_leave="excluded", exemption="age_70"
+    )
+    assert above.exemption_cap == D("218.24")
+    assert above.exemption == D("218.24")
+    assert any("capped at 218.24" in w for w in above.warnings)
+
+
+def test_uncapped_exemption_removes_all_covered_lines() -> None:
+    r = estimate("2024-04", hours=150, gross_hourly="13.00", paid_leave="excluded", exemption="apa")
+    employer = amounts(r, "employer")
+    covered = (
+        employer["maladie"]
+        + employer["vieillesse_plafonnee"]
+        + employer["vieillesse_deplafonnee"]
+        + employer["allocations_familiales"]
+    )
+    assert r.exemption == covered
+    assert r.exemption_cap is None
+    assert r.employer_total == r.employer_total_before_relief - covered
+
+
+def test_outre_mer_deduction_is_broader() -> None:
+    r = estimate("2024-04", hours=10, net_hourly="12.00", territory="guadeloupe")
+    assert r.deduction == D("37.00")
+    assert r.deduction_per_hour == D("3.70")
+
+
+def test_deduction_capped_by_the_contributions_it_reduces() -> None:
+    # In La Réunion (5.70 € an hour in 2020-04, assumed held) the SMIC wage leaves less
+    # than 5.70 € of deductible contributions per hour.
+    r = estimate(
+        "2021-06", hours=10, gross_hourly="10.25", paid_leave="excluded", territory="reunion"
+    )
+    assert r.deduction < D("57.00")
+    assert r.deduction == r.employer_total_before_relief - amounts(r, "employer").get(
+        "sante_au_travail", D(0)
+    )
+    assert any("capped at the" in w for w in r.warnings)
+
+
+def test_alsace_moselle_costs_the_employee_more() -> None:
+    base = estimate("2024-04", hours=10, net_hourly="12.00")
+    local = estimate("2024-04", hours=10, net_hourly="12.00", territory="alsace_moselle")
+    assert local.gross > base.gross
+    assert amounts(local, "employee")["maladie_alsace_moselle"] == D("2.03")
+
+
+def test_non_resident_pays_maladie_instead_of_csg_crds() -> None:
+    r = estimate("2024-04", hours=10, gross_hourly="15.00", non_resident=True)
+    employee = amounts(r, "employee")
+    assert "csg_deductible" not in employee
+    assert employee["maladie_non_resident"] == D("8.25")
+    assert r.net_taxable == r.net
+
+
+def test_mayotte_uses_its_smic_and_warns_about_rates() -> None:
+    r = estimate(
+        "2024-04", hours=10, gross_hourly="9.00", paid_leave="excluded", territory="mayotte"
+    )
+    assert r.gross == D("90.00")
+    assert any("Mayotte has its own" in w for w in r.warnings)
+    with pytest.raises(NotInForceError, match="mayotte"):
+        estimate("2020-06", hours=10, gross_hourly="9.00", territory="mayotte")
+
+
+def test_paid_leave_defaults_follow_the_32_hour_rule() -> None:
+    assert estimate("2024-04", hours=32, net_hourly=11).paid_leave == "included"
+    assert estimate("2024-04", hours="32.5", net_hourly=11).paid_leave == "excluded"
+
+
+def test_non_confirmed_values_are_named_in_warnings() -> None:
+    r = estimate("2021-03", hours=10, net_hourly=11)
+    text = "\n".join(r.warnings)
+    assert "assumed value used: cotisations/employeur/accident_travail = 2.10 %" in text
+    assert "assumed value used: cotisations/salarie/ircem_prevoyance = 1.15 %" in text
+    assert "assumed value used: politiques/arrondi/inversion = monthly" in text
+    assert "confirmed value used" not in text
+
+
+def test_the_minimum_wage_check_accepts_the_smic_net_and_refuses_a_cent_less() -> None:
+    # 11.65 € gross (SMIC 2024) is 9.10 € net. With paid leave the minimum is 12.82 € gross:
+    # 10.01 € net gives 12.81 € (refused), 10.02 € net gives 12.83 € (the first accepted).
+    assert estimate(
+        "2024-04", hours=40, net_hourly="9.10", paid_leave="excluded"
+    ).gross_hourly == D("11.65")
+    with pytest.raises(
+        InputError,
+        match=r"below the legal minimum for 2024-04 in metropole: "
+        r"11.65 € gross an hour .* at least 9.10 € net",
+    ):
+        estimate("2024-04", hours=40, net_hourly="9.09", paid_leave="excluded")
+    with pytest.raises(InputError, match=r"12.82 € gross an hour \(110 % of the SMIC.*10.02 €"):
+        estimate("2024-04", hours=10, net_hourly="10.01")
+    assert estimate("2024-04", hours=10, net_hourly="10.02").gross_hourly == D("12.83")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"hours": 0, "net_hourly": 12}, "hours must be more than 0"),
+        ({"hours": -3, "net_hourly": 12}, "hours must be more than 0"),
+        ({"hours": 209, "net_hourly": 12}, "exceed the legal maximum of 208 hours"),
+        ({"hours": "10.333", "net_hourly": 12}, "more than two decimals"),
+        ({"hours": "ten", "net_hourly": 12}, "hours must be a number such as 10.5"),
+        ({"hours": 10}, "give exactly one hourly wage, net or gross (neither given)"),
+        ({"hours": 10, "net_hourly": 12, "gross_hourly": 15}, "(both given)"),
+        ({"hours": 10, "net_hourly": "12.005"}, "more than two decimals"),
+        ({"hours": 10, "net_hourly": 5000}, "between 0 and 1000"),
+        ({"hours": 10, "net_hourly": 12, "exemption": "age_60"}, "unknown exemption 'age_60'"),
+        ({"hours": 10, "net_hourly": 12, "paid_leave": "yes"}, "'included' or 'excluded'"),
+        (
+            {"hours": 10, "net_hourly": 12, "paid_leave_hours": 11, "paid_leave": "excluded"},
+            "between 0 and the 10 hours",
+        ),
+        ({"hours": 10, "net_hourly": 12, "paid_leave_hours": 2}, "declared only when paid"),
+        ({"hours": 10, "net_hourly": float("nan")}, "plausible number"),
+        ({"hours": True, "net_hourly": 12}, "hours must be a number"),
+    ],
+)
+def test_bad_inputs_are_input_errors_saying_what_is_allowed(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        estimate("2024-04", **kwargs)  # type: ignore[arg-type]
+    assert message in str(info.value)
+
+
+def test_months_and_territories_outside_the_rules() -> None:
+    with pytest.raises(NotInForceError, match="outside the rulesets"):
+        estimate("2027-01", hours=10, net_hourly=12)
+    with pytest.raises(InputError, match="unknown territory 'paris'"):
+        estimate("2024-04", hours=10, net_hourly=12, territory="paris")
+
+
+def test_floats_are_read_through_their_text() -> None:
+    assert estimate("2024-04", hours=10.5, net_hourly=12.1).net == D("127.05")
