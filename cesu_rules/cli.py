@@ -16,8 +16,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from . import __version__
-from .errors import CesuRulesError, RulesetValidationError
+from .calc.relief import EXEMPTION_CASES
+from .errors import CesuRulesError, InputError, RulesetValidationError
+from .models import EstimateRequest, EstimateResponse, estimate_to_json
+from .report import render_estimate
 from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
 from .rules.schema import (
     BaremeEntry,
@@ -36,12 +41,15 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors on one line with exit status 2."""
+class _UsageError(Exception):
+    """A command-line usage mistake, reported by main() on one line (exit status 2)."""
 
-    def error(self, message: str) -> Any:  # pragma: no cover - exercised through main()
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line (see main) instead of exiting."""
+
+    def error(self, message: str) -> Any:
+        raise _UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
 def _payload_text(param: Parameter, entry: Entry) -> str:
@@ -291,6 +299,88 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+_INPUT_FLAGS = (
+    "month",
+    "hours",
+    "net_hourly",
+    "gross_hourly",
+    "territory",
+    "exemption",
+    "paid_leave",
+    "paid_leave_hours",
+    "non_resident",
+)
+
+
+def _read_request(args: argparse.Namespace, stdin: TextIO) -> EstimateRequest:
+    if args.input is not None:
+        given = [
+            f"--{f.replace('_', '-')}"
+            for f in _INPUT_FLAGS
+            if getattr(args, f) not in (None, False)
+        ]
+        if given:
+            raise InputError(f"--input reads every field from JSON; drop {', '.join(given)}")
+        if args.input == "-":
+            text, where = stdin.read(), "stdin"
+        else:
+            try:
+                with open(args.input, encoding="utf-8") as handle:
+                    text, where = handle.read(), args.input
+            except OSError as exc:
+                raise InputError(f"cannot read {args.input}: {exc.strerror}") from None
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"invalid JSON in {where} at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+        if not isinstance(data, dict):
+            raise InputError(
+                f"the JSON in {where} must be an object such as "
+                '{"month": "2024-04", "hours": 10, "net_hourly": "12.00"}'
+            )
+    else:
+        missing = [f"--{f}" for f in ("month", "hours") if getattr(args, f) is None]
+        if missing:
+            raise InputError(
+                f"missing {' and '.join(missing)}; example: cesu-rules estimate "
+                "--month 2024-04 --hours 10 --net-hourly 12.00"
+            )
+        data = {f: getattr(args, f) for f in _INPUT_FLAGS if getattr(args, f) not in (None,)}
+        where = "the command line"
+    try:
+        return EstimateRequest.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            field = ".".join(str(p) for p in error["loc"]) or "input"
+            message = str(error["msg"])
+            if error["type"] == "extra_forbidden":
+                message = f"unknown field (known: {', '.join(EstimateRequest.model_fields)})"
+            problems.append(f"{field}: {message}")
+        raise InputError(f"invalid input in {where}: " + "; ".join(problems)) from None
+
+
+def _cmd_estimate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    request = _read_request(args, stdin)
+    ruleset = load_ruleset(args.rulesets) if args.rulesets else None
+    result = request.run(ruleset)
+    if args.json:
+        json.dump(estimate_to_json(result), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_estimate(result))
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    model = EstimateRequest if args.which == "estimate-input" else EstimateResponse
+    json.dump(model.model_json_schema(), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cesu-rules",
@@ -299,6 +389,83 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
+
+    est = commands.add_parser(
+        "estimate",
+        help="one month of a Cesu declaration, line by line",
+        description="Estimate one month of a Cesu declaration: gross, every contribution "
+        "line, relief, net taxable, Urssaf debit and total cost.",
+        epilog="exemptions: " + "; ".join(f"{c.name}: {c.label}" for c in EXEMPTION_CASES.values()),
+    )
+    est.add_argument("--month", metavar="YYYY-MM", help="month of work, e.g. 2024-04")
+    est.add_argument("--hours", metavar="H", help="hours declared, e.g. 10 or 10.5")
+    wage = est.add_mutually_exclusive_group()
+    wage.add_argument(
+        "--net-hourly",
+        dest="net_hourly",
+        metavar="EUR",
+        help="net hourly wage as declared to the Cesu, e.g. 12.00",
+    )
+    wage.add_argument(
+        "--gross-hourly", dest="gross_hourly", metavar="EUR", help="gross hourly wage, e.g. 15.36"
+    )
+    est.add_argument(
+        "--territory",
+        choices=[
+            "metropole",
+            "alsace_moselle",
+            "guadeloupe",
+            "martinique",
+            "guyane",
+            "reunion",
+            "mayotte",
+        ],
+        default=None,
+        help="default: metropole",
+    )
+    est.add_argument(
+        "--exemption",
+        choices=list(EXEMPTION_CASES),
+        default=None,
+        help="employer exemption case (default: none); see below",
+    )
+    est.add_argument(
+        "--paid-leave",
+        dest="paid_leave",
+        choices=["included", "excluded"],
+        default=None,
+        help="whether the wage includes the 10 %% paid-leave uplift "
+        "(default: included up to 32 h a month)",
+    )
+    est.add_argument(
+        "--paid-leave-hours",
+        dest="paid_leave_hours",
+        metavar="H",
+        default=None,
+        help="hours of paid leave in the month (not eligible to the deduction)",
+    )
+    est.add_argument(
+        "--non-resident",
+        dest="non_resident",
+        action="store_true",
+        default=False,
+        help="the employee is not a French tax resident (no CSG/CRDS)",
+    )
+    est.add_argument(
+        "--input",
+        metavar="FILE",
+        help="read the request as a JSON object from FILE, or - for stdin",
+    )
+    est.add_argument("--json", action="store_true", help="print one JSON object")
+    est.add_argument(
+        "--rulesets",
+        metavar="DIR",
+        default=None,
+        help="use the ruleset directory DIR instead of the shipped one",
+    )
+
+    schema = commands.add_parser("schema", help="JSON Schema of the estimate input or output")
+    schema.add_argument("which", choices=["estimate-input", "estimate-output"])
 
     rulesets = commands.add_parser("rulesets", help="list, show, compare and validate rulesets")
     rs = rulesets.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -334,30 +501,37 @@ _RULESET_ACTIONS: dict[str, Callable[[Ruleset, argparse.Namespace, TextIO], int]
 
 
 def main(
-    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 check failed, 2 user error)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
+    stdin = stdin or sys.stdin
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args, out, err, stdin)
+    except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
-    try:
-        if args.command == "rulesets":
-            if args.action == "validate":
-                return _cmd_validate(args, out, err)
-            ruleset = load_ruleset(args.rulesets)
-            return _RULESET_ACTIONS[args.action](ruleset, args, out)
+    except _UsageError as exc:
+        err.write(f"{exc}\n")
     except RulesetValidationError as exc:
         err.write(f"cesu-rules: error: the ruleset is invalid — {exc}\n")
-        return EXIT_USAGE
     except CesuRulesError as exc:
         err.write(f"cesu-rules: error: {exc}\n")
-        return EXIT_USAGE
-    parser.error(f"unknown command {args.command!r}")  # pragma: no cover
-    return EXIT_USAGE  # pragma: no cover
+    return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    if args.command == "estimate":
+        return _cmd_estimate(args, out, stdin)
+    if args.command == "schema":
+        return _cmd_schema(args, out)
+    if args.action == "validate":
+        return _cmd_validate(args, out, err)
+    return _RULESET_ACTIONS[args.action](load_ruleset(args.rulesets), args, out)
 
 
 def run() -> None:

@@ -1,0 +1,128 @@
+"""Plain-text rendering of an estimate, laid out like the Urssaf's monthly statement."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .calc.estimate import LINE_ORDER, Estimate, Line
+
+__all__ = ["render_estimate"]
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _eur(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", " ")
+
+
+def _rows(result: Estimate) -> list[tuple[str, Decimal, Decimal, Line | None, Line | None]]:
+    """One row per contribution code, employee and employer side by side."""
+    rows: dict[str, list[Line | None]] = {}
+    for line in result.lines:
+        pair = rows.setdefault(line.code, [None, None])
+        pair[0 if line.side == "employee" else 1] = line
+    out = []
+    for _code, pair in sorted(rows.items(), key=lambda kv: (LINE_ORDER.get(kv[0], 99), kv[0])):
+        ref = pair[0] or pair[1]
+        assert ref is not None
+        label = ref.label
+        if pair[0] and pair[1]:
+            label = _SIDE_SUFFIX.sub("", label)
+        out.append((label, ref.base, ref.rate, pair[0], pair[1]))
+    return out
+
+
+_SIDE_SUFFIX = re.compile(r" \(part (salariale|patronale)\)$")
+
+
+def render_estimate(result: Estimate, *, width: int = 100) -> str:
+    """The estimate as a readable, payslip-like table (French labels, English headings)."""
+    year, month = result.month.split("-")
+    title = f"Cesu estimate — {_MONTHS[int(month) - 1]} {year}, {result.territory}"
+    out = [title, "=" * len(title)]
+    out.append(
+        f"ruleset {result.ruleset_version} ({result.ruleset_hash[:19]}…), "
+        f"rounding: {', '.join(f'{k} {v}' for k, v in result.policies)}"
+    )
+    out.append("")
+    leave = (
+        "paid leave included (10 %)"
+        if result.paid_leave == "included"
+        else (
+            "paid leave excluded"
+            + (f", {result.paid_leave_hours} h of leave paid" if result.paid_leave_hours else "")
+        )
+    )
+    out.append(
+        f"Hours declared   {result.hours} h — {leave}"
+        + (", non-resident employee" if result.non_resident else "")
+    )
+    out.append(
+        f"Hourly wage      {_eur(result.net_hourly)} € net   {_eur(result.gross_hourly)} € gross"
+    )
+    out.append(f"Gross wage       {_eur(result.gross)} €")
+    out.append("")
+    label_w = width - 50
+    out.append(
+        f"{'Contribution':<{label_w}} {'base':>10} {'rate %':>13} {'employee':>11} {'employer':>11}"
+    )
+    out.append("-" * width)
+    for label, base, rate, employee, employer in _rows(result):
+        short = label if len(label) <= label_w else label[: label_w - 1] + "…"
+        emp = _eur(employee.amount) if employee else ""
+        er = _eur(employer.amount) if employer else ""
+        rate_text = f"{employee.rate}+{employer.rate} %" if employee and employer else f"{rate} %"
+        out.append(f"{short:<{label_w}} {_eur(base):>10} {rate_text:>13} {emp:>11} {er:>11}")
+    out.append("-" * width)
+    out.append(
+        f"{'Total contributions':<{label_w}} {'':>10} {'':>13} "
+        f"{_eur(result.employee_total):>11} "
+        f"{_eur(result.employer_total_before_relief):>11}"
+    )
+    if result.deduction:
+        text = (
+            f"Déduction forfaitaire ({result.deduction_hours} h × "
+            f"{_eur(result.deduction_per_hour)} €)"
+        )
+        out.append(
+            f"{text:<{label_w}} {'':>10} {'':>13} {'':>11} {'−' + _eur(result.deduction):>11}"
+        )
+    if result.exemption_case != "none":
+        cap = f", cap {_eur(result.exemption_cap)} €" if result.exemption_cap is not None else ""
+        text = f"Exemption {result.exemption_case}{cap}"
+        out.append(
+            f"{text:<{label_w}} {'':>10} {'':>13} {'':>11} {'−' + _eur(result.exemption):>11}"
+        )
+    out.append(
+        f"{'Employer contributions after relief':<{label_w}} {'':>10} {'':>13} "
+        f"{'':>11} {_eur(result.employer_total):>11}"
+    )
+    out.append("")
+    out.append(f"Net wage paid to the employee   {_eur(result.net):>10} €")
+    out.append(f"Net taxable                     {_eur(result.net_taxable):>10} €")
+    out.append(
+        f"Debited by the Urssaf           {_eur(result.urssaf_debit):>10} €  "
+        "(employee + employer contributions)"
+    )
+    out.append(
+        f"Total cost to the household     {_eur(result.total_cost):>10} €  (before the tax credit)"
+    )
+    if result.warnings:
+        out.append("")
+        out.append("Warnings:")
+        out.extend(f"  - {w}" for w in result.warnings)
+    return "\n".join(out) + "\n"
