@@ -28,7 +28,7 @@ def clear_cache() -> None:
     global _default  # noqa: PLW0603 - see default_ruleset()
     _default = None
     _snapshot._CACHE.clear()
-    _estimate_module._LINES_CACHE.clear()
+    _estimate_module._STRUCTURES.clear()
     _estimate_module._PROVENANCE_CACHE.clear()
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cesu_rules import Estimate, InputError, NotInForceError, estimate
+from cesu_rules.calc.rounding import allocate_cents
 
 D = Decimal
 
@@ -205,3 +206,21 @@ def test_months_and_territories_outside_the_rules() -> None:
 
 def test_floats_are_read_through_their_text() -> None:
     assert estimate("2024-04", hours=10.5, net_hourly=12.1).net == D("127.05")
+
+
+def test_allocate_cents_largest_remainder() -> None:
+    assert allocate_cents(D("0.03"), [D("0.011"), D("0.011"), D("0.008")]) == [
+        D("0.01"),
+        D("0.01"),
+        D("0.01"),
+    ]
+    assert allocate_cents(D("1.01"), [D("0.334"), D("0.336"), D("0.335")]) == [
+        D("0.33"),
+        D("0.34"),
+        D("0.34"),
+    ]
+    # Ties go to the first in order.
+    assert allocate_cents(D("0.01"), [D("0.005"), D("0.005")]) == [D("0.01"), D("0.00")]
+    # A total far from the sum puts the excess on the largest amount.
+    assert allocate_cents(D("1.00"), [D("0.10"), D("0.50")]) == [D("0.10"), D("0.90")]
+    assert allocate_cents(D("0"), []) == []

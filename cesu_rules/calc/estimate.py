@@ -30,7 +30,7 @@ from .rounding import (
     exact_div,
     round_cents,
 )
-from .wage import Bases, base_of, employee_rate_below_pss, gross_from_net
+from .wage import Bases, gross_from_net_slopes, segment_slopes
 
 __all__ = ["LINE_ORDER", "Estimate", "Inputs", "Line", "compute", "make_inputs"]
 
@@ -238,18 +238,15 @@ def _check_minimum_wage(rules: Rules, inputs: Inputs) -> None:
     if inputs.paid_leave_included:
         minimum = round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
         what = f"110 % of the SMIC {smic} €, paid leave included"
-    employee = _employee_lines(rules, inputs.non_resident)
-    rate = employee_rate_below_pss(employee, rules.csg_base_share.value / _HUNDRED)
+    structure = _structure(rules, inputs.non_resident)
+    rate = structure.slopes[0]
     if inputs.gross_hourly is not None:
         gross_h = inputs.gross_hourly
         given = f"gross hourly wage {gross_h} €"
     else:
         assert inputs.net_hourly is not None
-        exact = gross_from_net(
-            inputs.net_hourly * inputs.hours,
-            employee,
-            rules.pss_monthly.value,
-            rules.csg_base_share.value / _HUNDRED,
+        exact = gross_from_net_slopes(
+            inputs.net_hourly * inputs.hours, structure.slopes, structure.pss
         )
         gross_h = round_cents(exact_div(exact, inputs.hours))
         given = f"net hourly wage {inputs.net_hourly} € ({gross_h} € gross)"
@@ -265,38 +262,65 @@ def _check_minimum_wage(rules: Rules, inputs: Inputs) -> None:
 # ---------------------------------------------------------------------------------------------
 # Computation
 
-_LINES_CACHE: dict[tuple[str, object, str, bool, str], tuple[LineRule, ...]] = {}
+
+class _Structure(NamedTuple):
+    """The month's line structure for one residence case, computed once and cached."""
+
+    employee: tuple[LineRule, ...]
+    employer: tuple[LineRule, ...]
+    employee_specs: tuple[_Spec, ...]
+    employer_specs: tuple[_Spec, ...]
+    slopes: tuple[Decimal, ...]
+    pss: Decimal
+    share: Decimal
 
 
-def _side_lines(rules: Rules, non_resident: bool, side: str) -> tuple[LineRule, ...]:
-    key = (rules.ruleset_hash, rules.month, rules.territory, non_resident, side)
-    cached = _LINES_CACHE.get(key)
+# (base name, rate as a fraction, monthly cap or None): what _raw_amounts needs of a line.
+_Spec = tuple[str, Decimal, Decimal | None]
+
+
+def _specs(lines: Sequence[LineRule]) -> tuple[_Spec, ...]:
+    return tuple((line.base, line.rate, line.monthly_cap) for line in lines)
+
+
+_STRUCTURES: dict[tuple[str, object, str, bool], _Structure] = {}
+
+
+def _sorted_side(rules: Rules, non_resident: bool, side: str) -> tuple[LineRule, ...]:
+    lines = (
+        line
+        for line in rules.lines
+        if line.side == side and line.applies_to(non_resident=non_resident)
+    )
+    return tuple(sorted(lines, key=lambda line: (LINE_ORDER.get(line.code, 99), line.code)))
+
+
+def _structure(rules: Rules, non_resident: bool) -> _Structure:
+    key = (rules.ruleset_hash, rules.month, rules.territory, non_resident)
+    cached = _STRUCTURES.get(key)
     if cached is None:
-        cached = tuple(
-            sorted(
-                (
-                    line
-                    for line in rules.lines
-                    if line.side == side and line.applies_to(non_resident=non_resident)
-                ),
-                key=lambda line: (LINE_ORDER.get(line.code, len(LINE_ORDER)), line.code),
-            )
+        employee = _sorted_side(rules, non_resident, "employee")
+        employer = _sorted_side(rules, non_resident, "employer")
+        share = rules.csg_base_share.value / _HUNDRED
+        cached = _Structure(
+            employee,
+            employer,
+            _specs(employee),
+            _specs(employer),
+            segment_slopes(employee, share),
+            rules.pss_monthly.value,
+            share,
         )
-        _LINES_CACHE[key] = cached
+        _STRUCTURES[key] = cached
     return cached
 
 
-def _employee_lines(rules: Rules, non_resident: bool) -> tuple[LineRule, ...]:
-    return _side_lines(rules, non_resident, "employee")
-
-
-def _raw_amounts(lines: Sequence[LineRule], bases: Bases) -> list[Decimal]:
-    amounts = []
-    for line in lines:
-        amount = base_of(line, bases) * line.rate
-        if line.monthly_cap is not None and amount > line.monthly_cap:
-            amount = line.monthly_cap
-        amounts.append(amount)
+def _raw_amounts(specs: Sequence[_Spec], bases: Bases) -> list[Decimal]:
+    """Unrounded amount of each line: base × rate, at most the line's monthly cap."""
+    amounts = [bases[base] * rate for base, rate, _ in specs]
+    for i, (_, _, cap) in enumerate(specs):
+        if cap is not None and amounts[i] > cap:
+            amounts[i] = cap
     return amounts
 
 
@@ -305,7 +329,7 @@ def _rounded_each(raw: Sequence[Decimal]) -> list[Decimal]:
 
 
 def _search_gross(
-    net: Decimal, exact: Decimal, lines: Sequence[LineRule], pss: Decimal, share: Decimal
+    net: Decimal, exact: Decimal, lines: Sequence[_Spec], pss: Decimal, share: Decimal
 ) -> tuple[Decimal, Bases, list[Decimal]]:
     """The cent gross closest to ``exact`` whose per-line rounded contributions leave
     exactly ``net`` (policy each_line with the monthly inversion)."""
@@ -332,10 +356,9 @@ class _Wage(NamedTuple):
     employee_total: Decimal
 
 
-def _wage(rules: Rules, inputs: Inputs, employee: Sequence[LineRule]) -> _Wage:
+def _wage(rules: Rules, inputs: Inputs, structure: _Structure) -> _Wage:
     """Gross, net and the employee lines, per the inversion and totals policies."""
-    pss = rules.pss_monthly.value
-    share = rules.csg_base_share.value / _HUNDRED
+    pss, share, employee = structure.pss, structure.share, structure.employee_specs
     each_line = rules.totals_policy.choice == "each_line"
     hours = inputs.hours
     if inputs.gross_hourly is not None:
@@ -356,13 +379,14 @@ def _wage(rules: Rules, inputs: Inputs, employee: Sequence[LineRule]) -> _Wage:
     net_h = inputs.net_hourly
     net = round_cents(hours * net_h)
     if rules.inversion_policy.choice == "hourly":
-        gross_h = round_cents(exact_div(gross_from_net(hours * net_h, employee, pss, share), hours))
+        exact_monthly = gross_from_net_slopes(hours * net_h, structure.slopes, pss)
+        gross_h = round_cents(exact_div(exact_monthly, hours))
         gross = round_cents(gross_h * hours)
         bases = Bases(gross, pss, share)
         # The declared net fixes the employee total; the lines are allocated to it.
         amounts = allocate_cents(gross - net, _raw_amounts(employee, bases))
     else:
-        exact = gross_from_net(net, employee, pss, share)
+        exact = gross_from_net_slopes(net, structure.slopes, pss)
         if each_line:
             gross, bases, amounts = _search_gross(net, exact, employee, pss, share)
         else:
@@ -374,7 +398,7 @@ def _wage(rules: Rules, inputs: Inputs, employee: Sequence[LineRule]) -> _Wage:
 
 
 def _employer(
-    rules: Rules, employer: Sequence[LineRule], bases: Bases
+    rules: Rules, employer: Sequence[_Spec], bases: Bases
 ) -> tuple[list[Decimal], Decimal]:
     """The employer lines and their total before relief, per the totals policy."""
     raw = _raw_amounts(employer, bases)
@@ -441,10 +465,10 @@ def _relief(
 
 def compute(rules: Rules, inputs: Inputs) -> Estimate:
     """The monthly estimate for validated ``inputs`` under ``rules`` (pure, exact to the cent)."""
-    employee = _employee_lines(rules, inputs.non_resident)
-    employer = _side_lines(rules, inputs.non_resident, "employer")
-    wage = _wage(rules, inputs, employee)
-    employer_amounts, employer_before = _employer(rules, employer, wage.bases)
+    structure = _structure(rules, inputs.non_resident)
+    employee, employer = structure.employee, structure.employer
+    wage = _wage(rules, inputs, structure)
+    employer_amounts, employer_before = _employer(rules, structure.employer_specs, wage.bases)
     relief = _relief(rules, inputs, employer, employer_amounts)
 
     employer_total = employer_before - relief.deduction - relief.exemption
@@ -453,22 +477,25 @@ def compute(rules: Rules, inputs: Inputs) -> Estimate:
         (a for line, a in zip(employee, wage.employee_amounts, strict=True) if line.taxable),
         ZERO,
     )
+    shown = {name: round_cents(value) for name, value in wage.bases.items()}
     lines = tuple(
-        Line(
-            line.code,
-            line.label,
-            line.side,
-            round_cents(base_of(line, wage.bases)),
-            line.rate_percent,
-            amount,
-            line.parameter,
-            line.status,
-            line.sources,
-        )
-        for line, amount in (
-            *zip(employee, wage.employee_amounts, strict=True),
-            *zip(employer, employer_amounts, strict=True),
-        )
+        [
+            Line(
+                line.code,
+                line.label,
+                line.side,
+                shown[line.base],
+                line.rate_percent,
+                amount,
+                line.parameter,
+                line.status,
+                line.sources,
+            )
+            for line, amount in (
+                *zip(employee, wage.employee_amounts, strict=True),
+                *zip(employer, employer_amounts, strict=True),
+            )
+        ]
     )
     warnings = [
         *relief.warnings,
@@ -573,9 +600,10 @@ def _provenance_warnings(rules: Rules, inputs: Inputs) -> tuple[str, ...]:
     cached = _PROVENANCE_CACHE.get(key)
     if cached is not None:
         return cached
+    structure = _structure(rules, inputs.non_resident)
     used: list[Value | Choice | LineRule] = [
-        *_employee_lines(rules, inputs.non_resident),
-        *_side_lines(rules, inputs.non_resident, "employer"),
+        *structure.employee,
+        *structure.employer,
         rules.pss_monthly,
         rules.csg_base_share,
         rules.inversion_policy,

@@ -41,14 +41,16 @@ def allocate_cents(total: Decimal, raw: Sequence[Decimal]) -> list[Decimal]:
     Largest-remainder method: each amount is floored to the cent, then the missing cents go
     one by one to the amounts with the largest dropped fractions (ties: first in order). If
     ``total`` is further from the sum than one cent per amount (it never is when ``total`` is
-    the rounded sum), the excess goes to the largest amount.
+    the rounded sum), the excess goes to the largest amount. Amounts are non-negative.
     """
     floors = [x.quantize(CENT, rounding=ROUND_FLOOR) for x in raw]
     missing = int((total - sum(floors, ZERO)) * _HUNDRED)
-    if not floors:
+    if missing == 0:
         return floors
-    if 0 <= missing <= len(floors):
-        order = sorted(range(len(raw)), key=lambda i: (floors[i] - raw[i], i))
+    if 0 < missing <= len(floors):
+        fractions = [x - f for x, f in zip(raw, floors, strict=True)]
+        # sorted() is stable, also with reverse=True: equal fractions keep their order.
+        order = sorted(range(len(floors)), key=fractions.__getitem__, reverse=True)
         for i in order[:missing]:
             floors[i] += CENT
         return floors

@@ -14,35 +14,42 @@ from decimal import Decimal
 from ..rules.snapshot import LineRule
 from .rounding import ZERO, exact_div
 
-__all__ = ["Bases", "base_of", "employee_rate_below_pss", "gross_from_net", "raw_total"]
+__all__ = [
+    "Bases",
+    "base_of",
+    "employee_rate_below_pss",
+    "gross_from_net",
+    "gross_from_net_slopes",
+    "raw_total",
+    "segment_slopes",
+]
 
 _FOUR = Decimal(4)
 _ONE = Decimal(1)
 
 
-class Bases:
-    """The four bases of a month for one gross wage (unrounded)."""
-
-    __slots__ = ("capped_4pss", "capped_pss", "csg", "gross")
+class Bases(dict[str, Decimal]):
+    """The four bases of a month for one gross wage (unrounded), by base name."""
 
     def __init__(self, gross: Decimal, pss: Decimal, csg_share: Decimal) -> None:
-        self.gross = gross
-        self.capped_pss = gross if gross <= pss else pss
+        capped_pss = gross if gross <= pss else pss
         four = pss * _FOUR
-        self.capped_4pss = gross if gross <= four else four
-        self.csg = self.capped_4pss * csg_share + (gross - self.capped_4pss)
+        capped_4pss = gross if gross <= four else four
+        super().__init__(
+            gross=gross,
+            gross_capped_pss=capped_pss,
+            gross_capped_4pss=capped_4pss,
+            csg_base=capped_4pss * csg_share + (gross - capped_4pss),
+        )
+
+    @property
+    def gross(self) -> Decimal:
+        return self["gross"]
 
 
 def base_of(line: LineRule, bases: Bases) -> Decimal:
     """The base of ``line`` among the month's bases."""
-    base = line.base
-    if base == "gross":
-        return bases.gross
-    if base == "gross_capped_pss":
-        return bases.capped_pss
-    if base == "csg_base":
-        return bases.csg
-    return bases.capped_4pss
+    return bases[line.base]
 
 
 def raw_total(lines: Sequence[LineRule], bases: Bases) -> Decimal:
@@ -54,6 +61,11 @@ def raw_total(lines: Sequence[LineRule], bases: Bases) -> Decimal:
             amount = line.monthly_cap
         total += amount
     return total
+
+
+def segment_slopes(lines: Sequence[LineRule], csg_share: Decimal) -> tuple[Decimal, ...]:
+    """dE/dG of the employee lines on each segment: ≤ PSS, ≤ 4 PSS, above."""
+    return tuple(_slope(lines, segment, csg_share) for segment in range(3))
 
 
 def _slope(lines: Sequence[LineRule], segment: int, csg_share: Decimal) -> Decimal:
@@ -86,10 +98,15 @@ def gross_from_net(
 
     ``lines`` are the employee lines of the month; ``csg_share`` is 0.9825 (a fraction).
     """
+    return gross_from_net_slopes(net, segment_slopes(lines, csg_share), pss)
+
+
+def gross_from_net_slopes(net: Decimal, slopes: Sequence[Decimal], pss: Decimal) -> Decimal:
+    """:func:`gross_from_net` with the segment slopes already computed."""
     start = ZERO
     net_at_start = ZERO
     for segment, end in enumerate((pss, pss * _FOUR, None)):
-        slope = _ONE - _slope(lines, segment, csg_share)
+        slope = _ONE - slopes[segment]
         if end is None:
             return start + exact_div(net - net_at_start, slope)
         net_at_end = net_at_start + (end - start) * slope
