@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cesu_rules import Estimate, InputError, NotInForceError, estimate
-from cesu_rules.calc.rounding import allocate_cents
+from cesu_rules.calc.kernel import allocate_units, half_up
 
 D = Decimal
 
@@ -208,19 +208,22 @@ def test_floats_are_read_through_their_text() -> None:
     assert estimate("2024-04", hours=10.5, net_hourly=12.1).net == D("127.05")
 
 
-def test_allocate_cents_largest_remainder() -> None:
-    assert allocate_cents(D("0.03"), [D("0.011"), D("0.011"), D("0.008")]) == [
-        D("0.01"),
-        D("0.01"),
-        D("0.01"),
-    ]
-    assert allocate_cents(D("1.01"), [D("0.334"), D("0.336"), D("0.335")]) == [
-        D("0.33"),
-        D("0.34"),
-        D("0.34"),
-    ]
+def test_allocate_units_largest_remainder() -> None:
+    # Amounts in units of 1/1000 cent.
+    assert allocate_units(3, [1100, 1100, 800], 1000) == [1, 1, 1]
+    assert allocate_units(101, [33400, 33600, 33500], 1000) == [33, 34, 34]
     # Ties go to the first in order.
-    assert allocate_cents(D("0.01"), [D("0.005"), D("0.005")]) == [D("0.01"), D("0.00")]
+    assert allocate_units(1, [500, 500], 1000) == [1, 0]
     # A total far from the sum puts the excess on the largest amount.
-    assert allocate_cents(D("1.00"), [D("0.10"), D("0.50")]) == [D("0.10"), D("0.90")]
-    assert allocate_cents(D("0"), []) == []
+    assert allocate_units(100, [10000, 50000], 1000) == [10, 90]
+    assert allocate_units(0, [], 1000) == []
+
+
+def test_half_up_rounds_halves_up() -> None:
+    assert [half_up(u, 1000) for u in (0, 499, 500, 1499, 1500, 2500)] == [0, 0, 1, 1, 2, 3]
+
+
+def test_results_are_immutable() -> None:
+    r = estimate("2024-04", hours=10, net_hourly=12)
+    with pytest.raises(AttributeError):
+        r.gross = D(0)  # type: ignore[misc]

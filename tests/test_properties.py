@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cesu_rules import InputError, default_ruleset, estimate, rules_at
 from cesu_rules.calc.estimate import compute, make_inputs
+from cesu_rules.calc.kernel import base_units, build_kernel, half_up, line_units
 from cesu_rules.calc.rounding import round_cents
 from cesu_rules.calc.wage import Bases, gross_from_net, raw_total
 from cesu_rules.rules.snapshot import Choice
@@ -135,6 +136,52 @@ def test_gross_to_net_to_gross_within_a_cent(
     net = gross - round_cents(raw_total(employee, Bases(gross, pss, share)))
     back = round_cents(gross_from_net(net, employee, pss, share))
     assert abs(back - gross) <= CENT
+
+
+@PROFILE
+@given(
+    months,
+    st.sampled_from(["metropole", "alsace_moselle", "reunion"]),
+    st.integers(min_value=1, max_value=5_000_000),
+    st.booleans(),
+)
+def test_integer_kernel_agrees_with_the_decimal_formulas(
+    month: str, territory: str, gross_cents: int, non_resident: bool
+) -> None:
+    rules = rules_at(default_ruleset(), month, territory)
+    share = rules.csg_base_share.value / 100
+    pss = rules.pss_monthly.value
+    employee = [
+        line
+        for line in rules.lines
+        if line.side == "employee" and line.applies_to(non_resident=non_resident)
+    ]
+    employer = [
+        line
+        for line in rules.lines
+        if line.side == "employer" and line.applies_to(non_resident=non_resident)
+    ]
+    kernel = build_kernel(employee, employer, pss, share)
+    gross = Decimal(gross_cents) / 100
+    bases = Bases(gross, pss, share)
+    units = base_units(kernel, gross_cents)
+    for lines, specs in ((employee, kernel.employee), (employer, kernel.employer)):
+        exact = [amount * 100 * kernel.unit for amount in _decimal_amounts(lines, bases)]
+        assert line_units(specs, units) == [int(x) for x in exact]
+        assert all(x == int(x) for x in exact)
+        assert half_up(sum(line_units(specs, units)), kernel.unit) == int(
+            round_cents(raw_total(lines, bases)) * 100
+        )
+
+
+def _decimal_amounts(lines: Any, bases: Bases) -> list[Decimal]:
+    out = []
+    for line in lines:
+        amount = bases[line.base] * line.rate
+        if line.monthly_cap is not None:
+            amount = min(amount, line.monthly_cap)
+        out.append(amount)
+    return out
 
 
 @PROFILE

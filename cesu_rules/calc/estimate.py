@@ -14,23 +14,24 @@ No I/O, no globals except caches of immutable values keyed by the ruleset hash.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import InputError
 from ..rules.schema import Source
 from ..rules.snapshot import Choice, LineRule, Rules, Value
-from .relief import EXEMPTION_CASES, age_70_cap
-from .rounding import (
-    CENT,
-    ZERO,
-    allocate_cents,
-    ceil_cents,
-    exact_div,
-    round_cents,
+from .kernel import (
+    BASE_INDEX,
+    MonthKernel,
+    allocate_units,
+    base_units,
+    build_kernel,
+    half_up,
+    line_units,
 )
-from .wage import Bases, gross_from_net_slopes, segment_slopes
+from .relief import EXEMPTION_CASES, age_70_cap
+from .rounding import CENT, ZERO, ceil_cents, exact_div, round_cents
+from .wage import gross_from_net_slopes, segment_slopes
 
 __all__ = ["LINE_ORDER", "Estimate", "Inputs", "Line", "compute", "make_inputs"]
 
@@ -97,9 +98,12 @@ class Line(NamedTuple):
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """The result of a monthly estimate. Money in euros (Decimal, two decimals)."""
+class Estimate(NamedTuple):
+    """The result of a monthly estimate (immutable). Money in euros (Decimal, two decimals).
+
+    A NamedTuple rather than a frozen dataclass: it is built millions of times in what-if
+    runs, and a NamedTuple is built twice as fast.
+    """
 
     ruleset_version: str
     ruleset_hash: str
@@ -138,9 +142,11 @@ class Estimate:
 
 
 def _decimal(name: str, value: object, *, example: str) -> Decimal:
-    if isinstance(value, bool) or value is None:
+    if type(value) is Decimal:  # the common case of apps and the CLI: no conversion
+        number = value
+    elif isinstance(value, bool) or value is None:
         raise InputError(f"{name} must be a number such as {example}, got {value!r}")
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         number = value
     elif isinstance(value, int | float | str):
         try:
@@ -268,19 +274,13 @@ class _Structure(NamedTuple):
 
     employee: tuple[LineRule, ...]
     employer: tuple[LineRule, ...]
-    employee_specs: tuple[_Spec, ...]
-    employer_specs: tuple[_Spec, ...]
+    kernel: MonthKernel
     slopes: tuple[Decimal, ...]
     pss: Decimal
-    share: Decimal
-
-
-# (base name, rate as a fraction, monthly cap or None): what _raw_amounts needs of a line.
-_Spec = tuple[str, Decimal, Decimal | None]
-
-
-def _specs(lines: Sequence[LineRule]) -> tuple[_Spec, ...]:
-    return tuple((line.base, line.rate, line.monthly_cap) for line in lines)
+    # What a result line copies from its rule, computed once: (code, label, side, base
+    # index, rate in percent, parameter, status, sources), employee lines then employer.
+    statics: tuple[tuple[Any, ...], ...]
+    month: str
 
 
 _STRUCTURES: dict[tuple[str, object, str, bool], _Structure] = {}
@@ -302,128 +302,141 @@ def _structure(rules: Rules, non_resident: bool) -> _Structure:
         employee = _sorted_side(rules, non_resident, "employee")
         employer = _sorted_side(rules, non_resident, "employer")
         share = rules.csg_base_share.value / _HUNDRED
+        pss = rules.pss_monthly.value
         cached = _Structure(
             employee,
             employer,
-            _specs(employee),
-            _specs(employer),
+            build_kernel(employee, employer, pss, share),
             segment_slopes(employee, share),
-            rules.pss_monthly.value,
-            share,
+            pss,
+            tuple(
+                (
+                    line.code,
+                    line.label,
+                    line.side,
+                    BASE_INDEX[line.base],
+                    line.rate_percent,
+                    line.parameter,
+                    line.status,
+                    line.sources,
+                )
+                for line in (*employee, *employer)
+            ),
+            f"{rules.month:%Y-%m}",
         )
         _STRUCTURES[key] = cached
     return cached
 
 
-def _raw_amounts(specs: Sequence[_Spec], bases: Bases) -> list[Decimal]:
-    """Unrounded amount of each line: base × rate, at most the line's monthly cap."""
-    amounts = [bases[base] * rate for base, rate, _ in specs]
-    for i, (_, _, cap) in enumerate(specs):
-        if cap is not None and amounts[i] > cap:
-            amounts[i] = cap
-    return amounts
+def _eur(cents: int) -> Decimal:
+    """Integer cents as euros (exact)."""
+    return Decimal(cents).scaleb(-2)
 
 
-def _rounded_each(raw: Sequence[Decimal]) -> list[Decimal]:
-    return [round_cents(x) for x in raw]
+def _to_cents(amount: Decimal) -> int:
+    """Euros with at most two decimals as integer cents (exact)."""
+    return int(amount.scaleb(2))
+
+
+def _side(
+    kernel: MonthKernel,
+    lines: Sequence[tuple[int, int, int | None]],
+    bases: tuple[int, int, int, int],
+    *,
+    each_line: bool,
+) -> tuple[list[int], int]:
+    """Cents of each line of one side and the side's total, per the totals policy."""
+    raw = line_units(lines, bases)
+    unit = kernel.unit
+    if each_line:
+        cents = [half_up(a, unit) for a in raw]
+        return cents, sum(cents)
+    total = half_up(sum(raw), unit)
+    return allocate_units(total, raw, unit), total
 
 
 def _search_gross(
-    net: Decimal, exact: Decimal, lines: Sequence[_Spec], pss: Decimal, share: Decimal
-) -> tuple[Decimal, Bases, list[Decimal]]:
+    kernel: MonthKernel, net: int, exact: Decimal
+) -> tuple[int, tuple[int, int, int, int], list[int]]:
     """The cent gross closest to ``exact`` whose per-line rounded contributions leave
-    exactly ``net`` (policy each_line with the monthly inversion)."""
-    start = round_cents(exact)
+    exactly ``net`` cents (policy each_line with the monthly inversion)."""
+    exact_cents = exact * _HUNDRED
+    start = _to_cents(round_cents(exact))
     candidates = sorted(
-        (start + k * CENT for k in range(-_SEARCH_CENTS, _SEARCH_CENTS + 1)),
-        key=lambda g: (abs(g - exact), g),
+        range(start - _SEARCH_CENTS, start + _SEARCH_CENTS + 1),
+        key=lambda g: (abs(g - exact_cents), g),
     )
     for gross in candidates:
-        bases = Bases(gross, pss, share)
-        amounts = _rounded_each(_raw_amounts(lines, bases))
-        if gross - sum(amounts, ZERO) == net:
-            return gross, bases, amounts
-    raise AssertionError(f"no gross wage leaves the net {net} with per-line rounding")
+        bases = base_units(kernel, gross)
+        cents = [half_up(a, kernel.unit) for a in line_units(kernel.employee, bases)]
+        if gross - sum(cents) == net:
+            return gross, bases, cents
+    raise AssertionError(f"no gross wage leaves the net {net} cents with per-line rounding")
 
 
 class _Wage(NamedTuple):
-    gross: Decimal
-    net: Decimal
+    gross: int  # cents
+    net: int  # cents
     gross_hourly: Decimal
     net_hourly: Decimal
-    bases: Bases
-    employee_amounts: list[Decimal]
-    employee_total: Decimal
+    bases: tuple[int, int, int, int]
+    employee: list[int]  # cents, in the order of the structure's employee lines
+    employee_total: int  # cents
 
 
 def _wage(rules: Rules, inputs: Inputs, structure: _Structure) -> _Wage:
     """Gross, net and the employee lines, per the inversion and totals policies."""
-    pss, share, employee = structure.pss, structure.share, structure.employee_specs
+    kernel = structure.kernel
     each_line = rules.totals_policy.choice == "each_line"
     hours = inputs.hours
     if inputs.gross_hourly is not None:
         gross_h = inputs.gross_hourly
-        gross = round_cents(hours * gross_h)
-        bases = Bases(gross, pss, share)
-        raw = _raw_amounts(employee, bases)
-        if each_line:
-            amounts = _rounded_each(raw)
-            total = sum(amounts, ZERO)
-        else:
-            total = round_cents(sum(raw, ZERO))
-            amounts = allocate_cents(total, raw)
+        gross = _to_cents(round_cents(hours * gross_h))
+        bases = base_units(kernel, gross)
+        cents, total = _side(kernel, kernel.employee, bases, each_line=each_line)
         net = gross - total
-        return _Wage(gross, net, gross_h, round_cents(exact_div(net, hours)), bases, amounts, total)
+        net_h = round_cents(exact_div(_eur(net), hours))
+        return _Wage(gross, net, gross_h, net_h, bases, cents, total)
 
     assert inputs.net_hourly is not None
     net_h = inputs.net_hourly
-    net = round_cents(hours * net_h)
+    net_eur = round_cents(hours * net_h)
+    net = _to_cents(net_eur)
     if rules.inversion_policy.choice == "hourly":
-        exact_monthly = gross_from_net_slopes(hours * net_h, structure.slopes, pss)
-        gross_h = round_cents(exact_div(exact_monthly, hours))
-        gross = round_cents(gross_h * hours)
-        bases = Bases(gross, pss, share)
+        exact_month = gross_from_net_slopes(hours * net_h, structure.slopes, structure.pss)
+        gross_h = round_cents(exact_div(exact_month, hours))
+        gross = _to_cents(round_cents(gross_h * hours))
+        bases = base_units(kernel, gross)
         # The declared net fixes the employee total; the lines are allocated to it.
-        amounts = allocate_cents(gross - net, _raw_amounts(employee, bases))
+        cents = allocate_units(gross - net, line_units(kernel.employee, bases), kernel.unit)
     else:
-        exact = gross_from_net_slopes(net, structure.slopes, pss)
+        exact = gross_from_net_slopes(net_eur, structure.slopes, structure.pss)
         if each_line:
-            gross, bases, amounts = _search_gross(net, exact, employee, pss, share)
+            gross, bases, cents = _search_gross(kernel, net, exact)
         else:
-            gross = round_cents(exact)
-            bases = Bases(gross, pss, share)
-            amounts = allocate_cents(gross - net, _raw_amounts(employee, bases))
-        gross_h = round_cents(exact_div(gross, hours))
-    return _Wage(gross, net, gross_h, net_h, bases, amounts, gross - net)
-
-
-def _employer(
-    rules: Rules, employer: Sequence[_Spec], bases: Bases
-) -> tuple[list[Decimal], Decimal]:
-    """The employer lines and their total before relief, per the totals policy."""
-    raw = _raw_amounts(employer, bases)
-    if rules.totals_policy.choice == "each_line":
-        amounts = _rounded_each(raw)
-        return amounts, sum(amounts, ZERO)
-    total = round_cents(sum(raw, ZERO))
-    return allocate_cents(total, raw), total
+            gross = _to_cents(round_cents(exact))
+            bases = base_units(kernel, gross)
+            cents = allocate_units(gross - net, line_units(kernel.employee, bases), kernel.unit)
+        gross_h = round_cents(exact_div(_eur(gross), hours))
+    return _Wage(gross, net, gross_h, net_h, bases, cents, gross - net)
 
 
 class _Relief(NamedTuple):
-    deduction: Decimal
+    deduction: int  # cents
     deduction_hours: Decimal
     deduction_per_hour: Decimal
-    exemption: Decimal
+    exemption: int  # cents
     cap: Decimal | None
     warnings: list[str]
 
 
 def _covered(
-    employer: Sequence[LineRule], amounts: Sequence[Decimal], relief: str
-) -> tuple[Decimal, Decimal]:
-    """Sum of the employer amounts a relief can reduce, and the sum of their rates."""
-    covered = rate = ZERO
-    for line, amount in zip(employer, amounts, strict=True):
+    employer: Sequence[LineRule], cents: Sequence[int], relief: str
+) -> tuple[int, Decimal]:
+    """Cents of the employer lines a relief can reduce, and the sum of their rates."""
+    covered = 0
+    rate = ZERO
+    for line, amount in zip(employer, cents, strict=True):
         if relief in line.reliefs:
             covered += amount
             rate += line.rate
@@ -431,81 +444,75 @@ def _covered(
 
 
 def _relief(
-    rules: Rules, inputs: Inputs, employer: Sequence[LineRule], amounts: Sequence[Decimal]
+    rules: Rules, inputs: Inputs, employer: Sequence[LineRule], cents: Sequence[int]
 ) -> _Relief:
     """The exemption of the employer's case, or else the déduction forfaitaire."""
     warnings: list[str] = []
     if inputs.exemption != "none":
-        covered, covered_rate = _covered(employer, amounts, "exemption")
+        covered, covered_rate = _covered(employer, cents, "exemption")
         cap = None
         exemption = covered
         if EXEMPTION_CASES[inputs.exemption].capped:
             cap = age_70_cap(rules, covered_rate, paid_leave_included=inputs.paid_leave_included)
-            if covered > cap:
-                exemption = cap
+            cap_cents = _to_cents(cap)
+            if covered > cap_cents:
+                exemption = cap_cents
                 warnings.append(
                     f"the 70+ exemption is capped at {cap} € this month (65 × SMIC of wages "
-                    f"per household); the {covered - cap} € above it are charged, and no "
-                    "déduction forfaitaire is applied to them (assumption: L241-10 forbids "
-                    "cumulating the deduction with an exemption)"
+                    f"per household); the {_eur(covered - cap_cents)} € above it are charged, "
+                    "and no déduction forfaitaire is applied to them (assumption: L241-10 "
+                    "forbids cumulating the deduction with an exemption)"
                 )
-        return _Relief(ZERO, ZERO, ZERO, exemption, cap, warnings)
-    covered, _ = _covered(employer, amounts, rules.deduction_relief)
+        return _Relief(0, ZERO, ZERO, exemption, cap, warnings)
+    covered, _ = _covered(employer, cents, rules.deduction_relief)
     per_hour = rules.deduction_hourly.value
     hours = inputs.hours - inputs.paid_leave_hours
-    deduction = round_cents(hours * per_hour)
+    deduction = _to_cents(round_cents(hours * per_hour))
     if deduction > covered:
         warnings.append(
-            f"the déduction forfaitaire ({hours} h × {per_hour} € = {deduction} €) is capped "
-            f"at the {covered} € of contributions it reduces"
+            f"the déduction forfaitaire ({hours} h × {per_hour} € = {_eur(deduction)} €) is "
+            f"capped at the {_eur(covered)} € of contributions it reduces"
         )
         deduction = covered
-    return _Relief(deduction, hours, per_hour, ZERO, None, warnings)
+    return _Relief(deduction, hours, per_hour, 0, None, warnings)
 
 
 def compute(rules: Rules, inputs: Inputs) -> Estimate:
     """The monthly estimate for validated ``inputs`` under ``rules`` (pure, exact to the cent)."""
     structure = _structure(rules, inputs.non_resident)
+    kernel = structure.kernel
     employee, employer = structure.employee, structure.employer
     wage = _wage(rules, inputs, structure)
-    employer_amounts, employer_before = _employer(rules, structure.employer_specs, wage.bases)
-    relief = _relief(rules, inputs, employer, employer_amounts)
+    employer_cents, employer_before = _side(
+        kernel, kernel.employer, wage.bases, each_line=rules.totals_policy.choice == "each_line"
+    )
+    relief = _relief(rules, inputs, employer, employer_cents)
 
     employer_total = employer_before - relief.deduction - relief.exemption
     urssaf_debit = wage.employee_total + employer_total
     net_taxable = wage.net + sum(
-        (a for line, a in zip(employee, wage.employee_amounts, strict=True) if line.taxable),
-        ZERO,
+        c for line, c in zip(employee, wage.employee, strict=True) if line.taxable
     )
-    shown = {name: round_cents(value) for name, value in wage.bases.items()}
+    shown = [_eur(half_up(b, kernel.share_den)) for b in wage.bases]
+    new = tuple.__new__  # Line is a NamedTuple: build it without its Python-level __new__
     lines = tuple(
         [
-            Line(
-                line.code,
-                line.label,
-                line.side,
-                shown[line.base],
-                line.rate_percent,
-                amount,
-                line.parameter,
-                line.status,
-                line.sources,
-            )
-            for line, amount in (
-                *zip(employee, wage.employee_amounts, strict=True),
-                *zip(employer, employer_amounts, strict=True),
+            new(Line, (code, label, side, shown[base], rate, _eur(c), parameter, status, src))
+            for (code, label, side, base, rate, parameter, status, src), c in zip(
+                structure.statics, (*wage.employee, *employer_cents), strict=True
             )
         ]
     )
+    gross = _eur(wage.gross)
     warnings = [
         *relief.warnings,
-        *_context_warnings(rules, inputs, wage.gross, wage.gross_hourly),
+        *_context_warnings(rules, inputs, gross, wage.gross_hourly),
         *_provenance_warnings(rules, inputs),
     ]
     return Estimate(
         ruleset_version=rules.ruleset_version,
         ruleset_hash=rules.ruleset_hash,
-        month=f"{rules.month:%Y-%m}",
+        month=structure.month,
         territory=rules.territory,
         hours=inputs.hours,
         paid_leave="included" if inputs.paid_leave_included else "excluded",
@@ -514,19 +521,19 @@ def compute(rules: Rules, inputs: Inputs) -> Estimate:
         exemption_case=inputs.exemption,
         gross_hourly=wage.gross_hourly,
         net_hourly=wage.net_hourly,
-        gross=wage.gross,
-        net=wage.net,
-        net_taxable=net_taxable,
-        employee_total=wage.employee_total,
-        employer_total_before_relief=employer_before,
-        deduction=relief.deduction,
+        gross=gross,
+        net=_eur(wage.net),
+        net_taxable=_eur(net_taxable),
+        employee_total=_eur(wage.employee_total),
+        employer_total_before_relief=_eur(employer_before),
+        deduction=_eur(relief.deduction),
         deduction_hours=relief.deduction_hours,
         deduction_per_hour=relief.deduction_per_hour,
-        exemption=relief.exemption,
+        exemption=_eur(relief.exemption),
         exemption_cap=relief.cap,
-        employer_total=employer_total,
-        urssaf_debit=urssaf_debit,
-        total_cost=wage.net + urssaf_debit,
+        employer_total=_eur(employer_total),
+        urssaf_debit=_eur(urssaf_debit),
+        total_cost=_eur(wage.net + urssaf_debit),
         lines=lines,
         warnings=tuple(warnings),
         policies=(

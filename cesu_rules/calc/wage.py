@@ -1,5 +1,10 @@
 """Contribution bases and the net → gross inversion on the month's line structure.
 
+These are the readable Decimal formulas. The hot path computes the line amounts with the
+integer kernel of :mod:`cesu_rules.calc.kernel`; a property test proves both agree to the
+unit on random wages.
+
+
 The employee contributions are a piecewise-linear function of the monthly gross wage G: the
 "plafonnée" lines stop at the PSS, chômage at 4 PSS, and the CSG/CRDS base is 98.25 % of G up
 to 4 PSS and 100 % above. The net is ``N(G) = G − E(G)``, strictly increasing, so it is
@@ -16,8 +21,6 @@ from .rounding import ZERO, exact_div
 
 __all__ = [
     "Bases",
-    "base_of",
-    "employee_rate_below_pss",
     "gross_from_net",
     "gross_from_net_slopes",
     "raw_total",
@@ -47,16 +50,11 @@ class Bases(dict[str, Decimal]):
         return self["gross"]
 
 
-def base_of(line: LineRule, bases: Bases) -> Decimal:
-    """The base of ``line`` among the month's bases."""
-    return bases[line.base]
-
-
 def raw_total(lines: Sequence[LineRule], bases: Bases) -> Decimal:
     """Unrounded sum of the lines' amounts (monthly caps applied)."""
     total = ZERO
     for line in lines:
-        amount = base_of(line, bases) * line.rate
+        amount = bases[line.base] * line.rate
         if line.monthly_cap is not None and amount > line.monthly_cap:
             amount = line.monthly_cap
         total += amount
@@ -84,11 +82,6 @@ def _slope(lines: Sequence[LineRule], segment: int, csg_share: Decimal) -> Decim
         else:  # csg_base
             slope += line.rate * (csg_share if segment <= 1 else _ONE)
     return slope
-
-
-def employee_rate_below_pss(lines: Sequence[LineRule], csg_share: Decimal) -> Decimal:
-    """Total employee rate as a fraction of gross, for a gross wage under the PSS."""
-    return _slope(lines, 0, csg_share)
 
 
 def gross_from_net(

@@ -35,10 +35,19 @@ def parse_month(month: str | date) -> date:
     """The first day of ``month`` (``"2024-04"`` or a date); raises InputError otherwise."""
     if isinstance(month, date):
         return month.replace(day=1)
+    parsed = _PARSED_MONTHS.get(month)
+    if parsed is not None:
+        return parsed
     match = _MONTH_RE.match(str(month).strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise InputError(f"month must be written YYYY-MM, such as 2024-04 (got {month!r})")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    parsed = date(int(match.group(1)), int(match.group(2)), 1)
+    if len(_PARSED_MONTHS) < 10_000:  # valid month texts only: a small, bounded cache
+        _PARSED_MONTHS[month] = parsed
+    return parsed
+
+
+_PARSED_MONTHS: dict[str, date] = {}
 
 
 @dataclass(frozen=True)
