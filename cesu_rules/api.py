@@ -38,6 +38,7 @@ def estimate(
     hours: object,
     net_hourly: object = None,
     gross_hourly: object = None,
+    net_monthly: object = None,
     territory: str = "metropole",
     paid_leave: str | None = None,
     paid_leave_hours: object = 0,
@@ -48,7 +49,8 @@ def estimate(
     """Estimate one month of a Cesu declaration, line by line, exact to the cent.
 
     ``month`` is ``"YYYY-MM"``; ``hours`` the hours declared (decimals allowed, to the
-    hundredth); exactly one of ``net_hourly`` (how the Cesu is declared) or ``gross_hourly``;
+    hundredth); exactly one of ``net_hourly`` (how the Cesu is declared), ``gross_hourly`` or
+    ``net_monthly`` (the month's net, as the Urssaf APIs take it);
     ``paid_leave`` says whether the wage includes the 10 % paid-leave uplift (default:
     included up to 32 hours a month); ``paid_leave_hours`` are leave hours paid in the month
     (only when leave is not included; not eligible to the deduction); ``exemption`` is one of
@@ -64,6 +66,7 @@ def estimate(
         hours=hours,
         net_hourly=net_hourly,
         gross_hourly=gross_hourly,
+        net_monthly=net_monthly,
         paid_leave=paid_leave,
         paid_leave_hours=paid_leave_hours,
         non_resident=non_resident,

@@ -304,6 +304,7 @@ _INPUT_FLAGS = (
     "hours",
     "net_hourly",
     "gross_hourly",
+    "net_monthly",
     "territory",
     "exemption",
     "paid_leave",
@@ -408,6 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     wage.add_argument(
         "--gross-hourly", dest="gross_hourly", metavar="EUR", help="gross hourly wage, e.g. 15.36"
+    )
+    wage.add_argument(
+        "--net-monthly",
+        dest="net_monthly",
+        metavar="EUR",
+        help="net wage of the month, e.g. 120.00 (as the Urssaf APIs take it)",
     )
     est.add_argument(
         "--territory",

@@ -59,6 +59,7 @@ class EstimateRequest(BaseModel):
         default=None, description="net hourly wage, in euros", examples=["12.00"]
     )
     gross_hourly: Decimal | None = Field(default=None, description="gross hourly wage, in euros")
+    net_monthly: Decimal | None = Field(default=None, description="net wage of the month, in euros")
     territory: Territory = "metropole"
     exemption: ExemptionName = "none"
     paid_leave: Literal["included", "excluded"] | None = None
@@ -72,6 +73,7 @@ class EstimateRequest(BaseModel):
             hours=self.hours,
             net_hourly=self.net_hourly,
             gross_hourly=self.gross_hourly,
+            net_monthly=self.net_monthly,
             territory=self.territory,
             paid_leave=self.paid_leave,
             paid_leave_hours=self.paid_leave_hours,

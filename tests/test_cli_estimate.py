@@ -144,7 +144,7 @@ def test_user_errors_are_one_line_with_exit_2() -> None:
     assert "outside the rulesets" in _error(
         "estimate", "--month", "2031-01", "--hours", "10", "--net-hourly", "12"
     )
-    assert "give exactly one hourly wage" in _error(*base)
+    assert "give exactly one wage" in _error(*base)
     assert "missing --month" in _error("estimate", "--hours", "10", "--net-hourly", "12")
     assert "invalid choice: 'paris'" in _error(*base, "--net-hourly", "12", "--territory", "paris")
     assert "not allowed with argument" in _error(

@@ -174,8 +174,13 @@ def test_the_minimum_wage_check_accepts_the_smic_net_and_refuses_a_cent_less() -
         ({"hours": 209, "net_hourly": 12}, "exceed the legal maximum of 208 hours"),
         ({"hours": "10.333", "net_hourly": 12}, "more than two decimals"),
         ({"hours": "ten", "net_hourly": 12}, "hours must be a number such as 10.5"),
-        ({"hours": 10}, "give exactly one hourly wage, net or gross (neither given)"),
-        ({"hours": 10, "net_hourly": 12, "gross_hourly": 15}, "(both given)"),
+        (
+            {"hours": 10},
+            "give exactly one wage: the net hourly, the gross hourly or the net "
+            "monthly wage (neither)",
+        ),
+        ({"hours": 10, "net_hourly": 12, "gross_hourly": 15}, "(2 given)"),
+        ({"hours": 10, "net_monthly": "0"}, "net_monthly must be between 0 and 1000"),
         ({"hours": 10, "net_hourly": "12.005"}, "more than two decimals"),
         ({"hours": 10, "net_hourly": 5000}, "between 0 and 1000"),
         ({"hours": 10, "net_hourly": 12, "exemption": "age_60"}, "unknown exemption 'age_60'"),
@@ -227,3 +232,19 @@ def test_results_are_immutable() -> None:
     r = estimate("2024-04", hours=10, net_hourly=12)
     with pytest.raises(AttributeError):
         r.gross = D(0)  # type: ignore[misc]
+
+
+def test_a_monthly_net_gives_the_same_month_as_the_hourly_net() -> None:
+    hourly = estimate("2024-04", hours=10, net_hourly="12.00")
+    monthly = estimate("2024-04", hours=10, net_monthly="120.00")
+    assert monthly.lines == hourly.lines
+    assert (monthly.gross, monthly.net, monthly.net_hourly) == (
+        hourly.gross,
+        hourly.net,
+        hourly.net_hourly,
+    )
+    odd = estimate("2024-04", hours=3, net_monthly="40.00")
+    assert odd.net == D("40.00")
+    assert odd.net_hourly == D("13.33")
+    with pytest.raises(InputError, match=r"net monthly wage 20.00 € for 3 h"):
+        estimate("2024-04", hours=3, net_monthly="20.00")

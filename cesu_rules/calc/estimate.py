@@ -77,6 +77,7 @@ class Inputs(NamedTuple):
     hours: Decimal
     net_hourly: Decimal | None
     gross_hourly: Decimal | None
+    net_monthly: Decimal | None
     paid_leave_included: bool
     paid_leave_defaulted: bool
     paid_leave_hours: Decimal
@@ -171,6 +172,7 @@ def make_inputs(
     hours: object,
     net_hourly: object = None,
     gross_hourly: object = None,
+    net_monthly: object = None,
     paid_leave: str | None = None,
     paid_leave_hours: object = 0,
     non_resident: bool = False,
@@ -191,11 +193,12 @@ def make_inputs(
             f"hours {h} exceed the legal maximum of {maximum} hours a month for one employee "
             "(48 hours a week, C. trav. art. L3121-20); declare each month separately"
         )
-    if (net_hourly is None) == (gross_hourly is None):
-        given = "both" if net_hourly is not None else "neither"
+    wages = [w for w in (net_hourly, gross_hourly, net_monthly) if w is not None]
+    if len(wages) != 1:
+        given = "neither" if not wages else f"{len(wages)} given"
         raise InputError(
-            f"give exactly one hourly wage, net or gross ({given} given); "
-            "example: --net-hourly 12.00"
+            "give exactly one wage: the net hourly, the gross hourly or the net monthly wage "
+            f"({given}); example: --net-hourly 12.00"
         )
     net_h = None if net_hourly is None else _decimal("net_hourly", net_hourly, example="12.00")
     gross_h = (
@@ -207,6 +210,12 @@ def make_inputs(
                 f"{name} must be an hourly wage between 0 and {_MAX_HOURLY} € (got {wage}); "
                 "give the wage for one hour, such as 12.00"
             )
+    net_m = None if net_monthly is None else _decimal("net_monthly", net_monthly, example="120.00")
+    if net_m is not None and not 0 < net_m < _MAX_HOURLY * h:
+        raise InputError(
+            f"net_monthly must be between 0 and {_MAX_HOURLY} € an hour (got {net_m} € for "
+            f"{h} h); example: 120.00"
+        )
     if paid_leave not in (None, "included", "excluded"):
         raise InputError(
             f"paid_leave must be 'included' or 'excluded' (got {paid_leave!r}); by default it "
@@ -232,7 +241,9 @@ def make_inputs(
         )
     if not isinstance(non_resident, bool):
         raise InputError(f"non_resident must be true or false (got {non_resident!r})")
-    inputs = Inputs(h, net_h, gross_h, included, defaulted, leave_hours, non_resident, exemption)
+    inputs = Inputs(
+        h, net_h, gross_h, net_m, included, defaulted, leave_hours, non_resident, exemption
+    )
     _check_minimum_wage(rules, inputs)
     return inputs
 
@@ -250,12 +261,15 @@ def _check_minimum_wage(rules: Rules, inputs: Inputs) -> None:
         gross_h = inputs.gross_hourly
         given = f"gross hourly wage {gross_h} €"
     else:
-        assert inputs.net_hourly is not None
-        exact = gross_from_net_slopes(
-            inputs.net_hourly * inputs.hours, structure.slopes, structure.pss
-        )
+        net = _net_exact(inputs)
+        exact = gross_from_net_slopes(net, structure.slopes, structure.pss)
         gross_h = round_cents(exact_div(exact, inputs.hours))
-        given = f"net hourly wage {inputs.net_hourly} € ({gross_h} € gross)"
+        given = (
+            f"net hourly wage {inputs.net_hourly} € ({gross_h} € gross)"
+            if inputs.net_monthly is None
+            else f"net monthly wage {inputs.net_monthly} € for {inputs.hours} h "
+            f"({gross_h} € gross an hour)"
+        )
     if gross_h < minimum:
         net_min = ceil_cents((minimum - _HALF_CENT) * (_ONE - rate))
         raise InputError(
@@ -267,6 +281,14 @@ def _check_minimum_wage(rules: Rules, inputs: Inputs) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Computation
+
+
+def _net_exact(inputs: Inputs) -> Decimal:
+    """The declared net of the month, unrounded (hours × net hourly, or the monthly net)."""
+    if inputs.net_monthly is not None:
+        return inputs.net_monthly
+    assert inputs.net_hourly is not None
+    return inputs.net_hourly * inputs.hours
 
 
 class _Structure(NamedTuple):
@@ -398,12 +420,16 @@ def _wage(rules: Rules, inputs: Inputs, structure: _Structure) -> _Wage:
         net_h = round_cents(exact_div(_eur(net), hours))
         return _Wage(gross, net, gross_h, net_h, bases, cents, total)
 
-    assert inputs.net_hourly is not None
-    net_h = inputs.net_hourly
-    net_eur = round_cents(hours * net_h)
+    if inputs.net_monthly is not None:
+        net_eur = inputs.net_monthly
+        net_h = round_cents(exact_div(net_eur, hours))
+    else:
+        assert inputs.net_hourly is not None
+        net_h = inputs.net_hourly
+        net_eur = round_cents(hours * net_h)
     net = _to_cents(net_eur)
     if rules.inversion_policy.choice == "hourly":
-        exact_month = gross_from_net_slopes(hours * net_h, structure.slopes, structure.pss)
+        exact_month = gross_from_net_slopes(_net_exact(inputs), structure.slopes, structure.pss)
         gross_h = round_cents(exact_div(exact_month, hours))
         gross = _to_cents(round_cents(gross_h * hours))
         bases = base_units(kernel, gross)
