@@ -14,12 +14,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .calc.relief import EXEMPTION_CASES
+from .checks import Case, render_report, report_to_json, report_to_junit, run_paths
 from .errors import CesuRulesError, InputError, RulesetValidationError
 from .models import EstimateRequest, EstimateResponse, estimate_to_json
 from .report import render_estimate
@@ -33,6 +35,7 @@ from .rules.schema import (
     ScalarEntry,
 )
 from .rules.snapshot import parse_month
+from .wire import WireMapping, inputs_to_request, load_mapping
 
 __all__ = ["main"]
 
@@ -375,29 +378,53 @@ def _cmd_estimate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    report = run_paths(args.paths)
+    if args.junit:
+        target = Path(args.junit)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            partial.write_bytes(report_to_junit(report))
+            partial.replace(target)  # written whole or not at all
+        except OSError as exc:
+            raise InputError(f"cannot write {args.junit}: {exc.strerror}") from None
+    if args.json:
+        json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(render_report(report))
+    return report.exit_status
+
+
+def _cmd_wire_request(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    mapping = load_mapping(args.mapping)
+    request = _read_request(args, stdin)
+    result = request.run(load_ruleset(args.rulesets) if args.rulesets else None)
+    payload, notes = inputs_to_request(mapping, result, postal_code=args.postal_code)
+    for note in notes:
+        err.write(f"cesu-rules: note: {note}\n")
+    json.dump(payload, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return EXIT_OK
+
+
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    "estimate-input": EstimateRequest,
+    "estimate-output": EstimateResponse,
+    "check-case": Case,
+    "wire-mapping": WireMapping,
+}
+
+
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    model = EstimateRequest if args.which == "estimate-input" else EstimateResponse
+    model = _SCHEMAS[args.which]
     json.dump(model.model_json_schema(), out, ensure_ascii=False, indent=2)
     out.write("\n")
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="cesu-rules",
-        description="Offline, line-by-line engine for the French Cesu déclaratif.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
-
-    est = commands.add_parser(
-        "estimate",
-        help="one month of a Cesu declaration, line by line",
-        description="Estimate one month of a Cesu declaration: gross, every contribution "
-        "line, relief, net taxable, Urssaf debit and total cost.",
-        epilog="exemptions: " + "; ".join(f"{c.name}: {c.label}" for c in EXEMPTION_CASES.values()),
-    )
+def _add_estimate_inputs(est: argparse.ArgumentParser) -> None:
+    """The inputs of one monthly estimate, shared by `estimate` and `wire request`."""
     est.add_argument("--month", metavar="YYYY-MM", help="month of work, e.g. 2024-04")
     est.add_argument("--hours", metavar="H", help="hours declared, e.g. 10 or 10.5")
     wage = est.add_mutually_exclusive_group()
@@ -463,7 +490,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="read the request as a JSON object from FILE, or - for stdin",
     )
-    est.add_argument("--json", action="store_true", help="print one JSON object")
     est.add_argument(
         "--rulesets",
         metavar="DIR",
@@ -471,8 +497,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="use the ruleset directory DIR instead of the shipped one",
     )
 
-    schema = commands.add_parser("schema", help="JSON Schema of the estimate input or output")
-    schema.add_argument("which", choices=["estimate-input", "estimate-output"])
+
+_EXEMPTIONS_EPILOG = "exemptions: " + "; ".join(
+    f"{c.name}: {c.label}" for c in EXEMPTION_CASES.values()
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cesu-rules",
+        description="Offline, line-by-line engine for the French Cesu déclaratif.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    est = commands.add_parser(
+        "estimate",
+        help="one month of a Cesu declaration, line by line",
+        description="Estimate one month of a Cesu declaration: gross, every contribution "
+        "line, relief, net taxable, Urssaf debit and total cost.",
+        epilog=_EXEMPTIONS_EPILOG,
+    )
+    _add_estimate_inputs(est)
+    est.add_argument("--json", action="store_true", help="print one JSON object")
+
+    check = commands.add_parser(
+        "check",
+        help="run regression cases (payslips, simulator, API estimates) against the engine",
+        description="Run every case of the given files and folders and compare the figures "
+        "to the cent. Exit 0 when all pass (known mismatches are reported, not failing), 1 "
+        "when a case fails, 2 when a case file is invalid.",
+    )
+    check.add_argument("paths", metavar="PATH", nargs="+", help="case files or folders")
+    check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+
+    wire = commands.add_parser("wire", help="the Urssaf wire format (mapping files)")
+    wire_actions = wire.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    wire_actions.required = True
+    wire_request = wire_actions.add_parser(
+        "request",
+        help="the Urssaf API request payload for an estimate's inputs (to replay a case)",
+        epilog=_EXEMPTIONS_EPILOG,
+    )
+    _add_estimate_inputs(wire_request)
+    wire_request.add_argument(
+        "--mapping",
+        metavar="FILE",
+        default=None,
+        help="mapping file (default: the PAJE field names)",
+    )
+    wire_request.add_argument(
+        "--postal-code",
+        dest="postal_code",
+        metavar="CODE",
+        default=None,
+        help="postal code sent for employer and employee",
+    )
+
+    schema = commands.add_parser("schema", help="JSON Schemas of the public formats")
+    schema.add_argument("which", choices=list(_SCHEMAS))
 
     rulesets = commands.add_parser("rulesets", help="list, show, compare and validate rulesets")
     rs = rulesets.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -536,6 +621,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
         return _cmd_estimate(args, out, stdin)
     if args.command == "schema":
         return _cmd_schema(args, out)
+    if args.command == "check":
+        return _cmd_check(args, out)
+    if args.command == "wire":
+        return _cmd_wire_request(args, out, err, stdin)
     if args.action == "validate":
         return _cmd_validate(args, out, err)
     return _RULESET_ACTIONS[args.action](load_ruleset(args.rulesets), args, out)

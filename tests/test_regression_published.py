@@ -1,64 +1,42 @@
-"""Regression cases from published figures (tests/regression/published/*.yaml).
+"""The shipped regression cases (tests/regression), run through `cesu_rules.checks`.
 
-Each case runs the estimate and compares the expected figures to the cent (or its
-tolerance). A case with ``known_mismatch`` is an expected failure (strict: if it starts to
-match, the test fails so that the case is looked at again).
+A case with ``known_mismatch`` must still mismatch (if it starts to match, the check fails so
+that the case is looked at again); every other case must match to the cent.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from cesu_rules import EstimateRequest, estimate_to_json
-from cesu_rules.rules._yaml import compose_document
+from cesu_rules.checks import load_case, run_case, run_paths
 
-CASES_DIR = Path(__file__).parent / "regression" / "published"
-
-
-def _load(path: Path) -> dict[str, Any]:
-    located, problems = compose_document(path.read_text(encoding="utf-8"))
-    assert located is not None
-    assert not problems, problems
-    data: dict[str, Any] = located.data
-    return data
+REGRESSION = Path(__file__).parent / "regression"
+CASES = sorted(p for p in REGRESSION.rglob("*.yaml") if not p.name.startswith("TEMPLATE"))
 
 
-def _params() -> list[Any]:
-    params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        case = _load(path)
-        marks = []
-        if case.get("known_mismatch"):
-            marks.append(pytest.mark.xfail(reason=str(case["known_mismatch"]), strict=True))
-        params.append(pytest.param(case, id=str(case["id"]), marks=marks))
-    return params
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case(path: Path) -> None:
+    case, problems = load_case(path)
+    assert case is not None, problems
+    assert case.source.url
+    result = run_case(case, path)
+    assert result.status in ("passed", "known_mismatch"), [
+        c for c in result.comparisons if not c.ok
+    ]
+    if case.known_mismatch:
+        assert result.status == "known_mismatch"
 
 
-def test_every_case_has_source_and_expectations() -> None:
-    for path in CASES_DIR.glob("*.yaml"):
-        case = _load(path)
-        assert case["source"]["title"]
-        assert case["source"]["url"].startswith("http")
-        assert case.get("expected") or case.get("expected_lines"), path.name
+def test_the_template_is_a_valid_case_that_matches() -> None:
+    case, problems = load_case(REGRESSION / "TEMPLATE.yaml")
+    assert case is not None, problems
+    assert run_case(case, REGRESSION / "TEMPLATE.yaml").status == "passed"
 
 
-@pytest.mark.parametrize("case", _params())
-def test_published_case(case: dict[str, Any]) -> None:
-    result = estimate_to_json(EstimateRequest.model_validate(case["inputs"]).run())
-    tolerance = Decimal(case.get("tolerance") or "0.00")
-    differences = []
-    for field, expected in (case.get("expected") or {}).items():
-        computed = result[field]
-        if abs(Decimal(computed) - Decimal(expected)) > tolerance:
-            differences.append(f"{field}: expected {expected}, computed {computed}")
-    lines = {(line["side"], line["code"]): line["amount"] for line in result["lines"]}
-    for side, codes in (case.get("expected_lines") or {}).items():
-        for code, expected in codes.items():
-            computed = lines.get((side, code))
-            if computed is None or abs(Decimal(computed) - Decimal(expected)) > tolerance:
-                differences.append(f"{side} {code}: expected {expected}, computed {computed}")
-    assert not differences, "; ".join(differences)
+def test_the_whole_folder_passes_with_its_known_mismatches() -> None:
+    report = run_paths([REGRESSION])
+    assert report.exit_status == 0
+    assert report.count("known_mismatch") == 4
+    assert report.count("passed") == len(CASES) - 4

@@ -12,7 +12,6 @@ import bisect
 import difflib
 import hashlib
 import types
-import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,10 +21,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..errors import NotInForceError, Problem, RulesetValidationError, UnknownParameterError
-from ._yaml import Located, compose_document, locate
+from ._problems import FileChecker, Loc
+from ._yaml import compose_document
 from .registry import REQUIRED_PARAMETERS
 from .schema import (
     FILE_MODELS,
@@ -44,8 +44,6 @@ from .schema import (
 __all__ = ["MANIFEST_NAME", "Parameter", "Ruleset", "load_ruleset", "validate_ruleset"]
 
 MANIFEST_NAME = "ruleset.yaml"
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -165,98 +163,7 @@ def _shipped_root() -> Traversable:
     return resources.files("cesu_rules.rulesets")
 
 
-def _format_loc(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
-    """The pydantic model class reached by following ``loc`` from ``model``."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        found = None
-        for fname, finfo in current.model_fields.items():
-            if part in (fname, finfo.alias):
-                found = finfo.annotation
-                break
-        if found is None:
-            return None
-        current = _unwrap_model(found)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, tuple, list, dict, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            inner = _unwrap_model(arg)
-            if inner is not None:
-                return inner
-    return None
-
-
-def _field_names(model: type[BaseModel]) -> list[str]:
-    return sorted(f.alias or n for n, f in model.model_fields.items())
-
-
-class _FileChecker:
-    """Collects the problems of one file with their positions."""
-
-    def __init__(self, path: str, parameter: str, located: Located | None) -> None:
-        self.path = path
-        self.parameter = parameter
-        self.node = located.node if located is not None else None
-        self.problems: list[Problem] = []
-
-    def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
-        line, column = locate(self.node, loc, key=key)
-        where = _format_loc(loc)
-        text = f"{where}: {message}" if where else message
-        self.problems.append(Problem(self.path, line, column, self.parameter, text))
-
-    def add_at(self, line: int, column: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, column, self.parameter, message))
-
-    def pydantic(self, exc: ValidationError, model: type[BaseModel]) -> None:
-        errors = exc.errors(include_url=False)
-        failed = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
-        for error in errors:
-            here = tuple(error["loc"])
-            if error["type"] == "too_short" and any(
-                len(f) > len(here) and f[: len(here)] == here for f in failed
-            ):
-                continue  # "too short after validation" only echoes an item's own error
-            # Drop the tags pydantic adds for tagged unions ("<inline>", "<key>").
-            loc: Loc = tuple(
-                p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))
-            )
-            kind = error["type"]
-            if kind == "extra_forbidden":
-                parent = _model_at(model, loc[:-1])
-                allowed = f" (allowed here: {', '.join(_field_names(parent))})" if parent else ""
-                self.add(loc, f"unknown key {loc[-1]!r}{allowed}", key=True)
-            elif kind == "missing":
-                line, column = locate(self.node, loc[:-1])
-                where = _format_loc(loc[:-1])
-                prefix = f"{where}: " if where else ""
-                self.add_at(line, column, f"{prefix}missing required key {loc[-1]!r}")
-            else:
-                message = str(error["msg"]).removeprefix("Value error, ")
-                self.add(loc, message)
-
-
-def _check_entries(spec: ParameterFile, checker: _FileChecker) -> None:
+def _check_entries(spec: ParameterFile, checker: FileChecker) -> None:
     values: Sequence[Entry] = spec.values
     for i, entry in enumerate(values):
         here: Loc = ("values", i)
@@ -300,7 +207,7 @@ def _check_entries(spec: ParameterFile, checker: _FileChecker) -> None:
 
 
 def _check_number(
-    unit: str, number: Decimal, loc: Loc, checker: _FileChecker, *, what: str = "value"
+    unit: str, number: Decimal, loc: Loc, checker: FileChecker, *, what: str = "value"
 ) -> None:
     if number < 0:
         checker.add(loc, f"{what} must not be negative (got {number})")
@@ -308,7 +215,7 @@ def _check_number(
         checker.add(loc, f"{what} is a percentage and must be at most 100 (got {number})")
 
 
-def _check_payload(spec: ParameterFile, entry: Any, here: Loc, checker: _FileChecker) -> None:
+def _check_payload(spec: ParameterFile, entry: Any, here: Loc, checker: FileChecker) -> None:
     payload_field = {
         "scalar": "value",
         "contribution": "rate",
@@ -359,7 +266,7 @@ def _check_payload(spec: ParameterFile, entry: Any, here: Loc, checker: _FileChe
 _KIND_UNITS = {"contribution": ("percent",), "policy": ("choice",), "bareme": ("percent",)}
 
 
-def _check_units(spec: ParameterFile, checker: _FileChecker) -> None:
+def _check_units(spec: ParameterFile, checker: FileChecker) -> None:
     allowed = _KIND_UNITS.get(spec.kind)
     if allowed is not None and spec.unit not in allowed:
         checker.add(
@@ -373,10 +280,10 @@ def _check_units(spec: ParameterFile, checker: _FileChecker) -> None:
 
 def _parse_parameter(
     rel: str, text: str, problems: list[Problem]
-) -> tuple[ParameterFile | None, _FileChecker]:
+) -> tuple[ParameterFile | None, FileChecker]:
     name = rel.rsplit(".", 1)[0]
     located, yaml_problems = compose_document(text)
-    checker = _FileChecker(rel, name, located)
+    checker = FileChecker(rel, name, located)
     for yp in yaml_problems:
         checker.add_at(yp.line, yp.column, yp.message)
     spec: ParameterFile | None = None
@@ -406,14 +313,14 @@ def _parse_parameter(
 
 def _parse_manifest(
     text: str | None, problems: list[Problem]
-) -> tuple[Manifest | None, _FileChecker]:
+) -> tuple[Manifest | None, FileChecker]:
     if text is None:
-        checker = _FileChecker(MANIFEST_NAME, "", None)
+        checker = FileChecker(MANIFEST_NAME, "", None)
         checker.add_at(1, 1, "missing manifest: a ruleset directory needs a ruleset.yaml")
         problems.extend(checker.problems)
         return None, checker
     located, yaml_problems = compose_document(text)
-    checker = _FileChecker(MANIFEST_NAME, "", located)
+    checker = FileChecker(MANIFEST_NAME, "", located)
     for yp in yaml_problems:
         checker.add_at(yp.line, yp.column, yp.message)
     manifest = None
@@ -427,7 +334,7 @@ def _parse_manifest(
 
 
 def _check_coverage(
-    manifest: Manifest, parameters: dict[str, Parameter], checkers: dict[str, _FileChecker]
+    manifest: Manifest, parameters: dict[str, Parameter], checkers: dict[str, FileChecker]
 ) -> None:
     start, until = manifest.coverage.start, manifest.coverage.until
     for name, param in parameters.items():
@@ -448,8 +355,8 @@ def _check_coverage(
 
 def _check_required(
     parameters: dict[str, Parameter],
-    checkers: dict[str, _FileChecker],
-    manifest_checker: _FileChecker,
+    checkers: dict[str, FileChecker],
+    manifest_checker: FileChecker,
 ) -> None:
     for name, (kind, unit) in REQUIRED_PARAMETERS.items():
         found = parameters.get(name)
@@ -468,9 +375,9 @@ def _check_required(
 
 def _check_references(
     manifest: Manifest,
-    manifest_checker: _FileChecker,
+    manifest_checker: FileChecker,
     parameters: dict[str, Parameter],
-    checkers: dict[str, _FileChecker],
+    checkers: dict[str, FileChecker],
 ) -> None:
     for territory, spec in manifest.territories.items():
         for role in ("smic", "deduction", "pas_taux_neutre"):
@@ -488,7 +395,7 @@ def _check_references(
                     )
 
 
-def _check_codes(parameters: dict[str, Parameter], checkers: dict[str, _FileChecker]) -> None:
+def _check_codes(parameters: dict[str, Parameter], checkers: dict[str, FileChecker]) -> None:
     seen: dict[tuple[str, str], str] = {}
     for name, param in parameters.items():
         if isinstance(param.spec, ContributionFile):
@@ -503,9 +410,9 @@ def _check_codes(parameters: dict[str, Parameter], checkers: dict[str, _FileChec
 
 def _check_set(
     manifest: Manifest,
-    manifest_checker: _FileChecker,
+    manifest_checker: FileChecker,
     parameters: dict[str, Parameter],
-    checkers: dict[str, _FileChecker],
+    checkers: dict[str, FileChecker],
     problems: list[Problem],
 ) -> None:
     """Checks across files: coverage, required parameters, references, unique codes."""
@@ -542,7 +449,7 @@ def _build(root: Traversable, origin: str) -> tuple[Ruleset | None, list[Problem
     manifest_text, files = _read_tree(root)
     manifest, manifest_checker = _parse_manifest(manifest_text, problems)
     parameters: dict[str, Parameter] = {}
-    checkers: dict[str, _FileChecker] = {}
+    checkers: dict[str, FileChecker] = {}
     for rel, data in files:
         if rel == MANIFEST_NAME:
             continue
@@ -596,13 +503,3 @@ def load_ruleset(path: str | Path | None = None) -> Ruleset:
     if ruleset is None:
         raise RulesetValidationError(problems)
     return ruleset
-
-
-def find_contribution(ruleset: Ruleset, side: str, code: str) -> Parameter | None:
-    """The contribution line with this side and code, if any."""
-    for param in ruleset.contributions():
-        spec = param.spec
-        assert isinstance(spec, ContributionFile)
-        if spec.contribution.side == side and spec.contribution.code == code:
-            return param
-    return None

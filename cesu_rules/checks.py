@@ -1,0 +1,478 @@
+"""Regression checks: run case files against the engine and compare, to the cent.
+
+A *case* is a YAML or JSON file (format in ``docs/checks.md``, JSON Schema from
+``cesu-rules schema check-case``, template in ``tests/regression/TEMPLATE.yaml``):
+
+* ``kind: estimate``: engine inputs and the expected figures, as aggregates (``expected``:
+  gross, net, urssaf_debit…) or lines (``expected_lines``: employee/employer amounts by code,
+  as a payslip shows them);
+* ``kind: api_estimate``: a saved Urssaf request and response, read through a mapping file
+  (:mod:`cesu_rules.wire`), plus the month and any input the wire does not carry.
+
+``run_paths`` runs every case of files and folders; an invalid file is reported with its
+place and the other cases still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from xml.etree import ElementTree
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .errors import CesuRulesError, Problem
+from .models import EstimateRequest, estimate_to_json
+from .rules._problems import FileChecker
+from .rules._yaml import compose_document
+from .wire import (
+    COMPARABLE_FIELDS,
+    load_mapping,
+    request_to_inputs,
+    response_to_expected,
+)
+
+__all__ = [
+    "Case",
+    "CaseResult",
+    "CheckReport",
+    "Comparison",
+    "load_case",
+    "render_report",
+    "report_to_json",
+    "report_to_junit",
+    "run_case",
+    "run_paths",
+]
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f'expected a decimal amount such as "153.61", got {value!r}')
+    text = str(value).strip()
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f'expected a decimal amount such as "153.61", got {value!r}') from None
+    if not number.is_finite():
+        raise ValueError(f"expected a finite decimal amount, got {value!r}")
+    return number
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CaseSource(_Strict):
+    title: str = Field(min_length=1)
+    url: str | None = None
+    date: dt.date | None = None
+
+
+class Case(_Strict):
+    """One regression case (see docs/checks.md)."""
+
+    id: str = Field(min_length=1, description="unique name of the case")
+    kind: Literal["estimate", "api_estimate"] = "estimate"
+    source: CaseSource
+    reliability: Literal["official", "sector", "press", "payslip", "simulator", "api"] | None = None
+    obtained: dt.date | None = Field(default=None, description="when the figures were obtained")
+    note: str | None = None
+    inputs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="estimate inputs (fields of EstimateRequest); for api_estimate, the "
+        "inputs the wire does not carry (exemption, paid_leave...)",
+    )
+    month: str | None = Field(default=None, description="api_estimate: the month estimated")
+    mapping: str | None = Field(
+        default=None, description="api_estimate: mapping file (relative to the case) or default"
+    )
+    request: dict[str, Any] | None = None
+    response: dict[str, Any] | None = None
+    expected: dict[str, Amount] = Field(default_factory=dict)
+    expected_lines: dict[Literal["employee", "employer"], dict[str, Amount]] = Field(
+        default_factory=dict
+    )
+    tolerance: Amount = Decimal("0.00")
+    known_mismatch: str | None = Field(
+        default=None, description="why the engine does not reproduce this source (kept visible)"
+    )
+
+
+class Comparison(BaseModel):
+    field: str
+    expected: Decimal
+    computed: Decimal | None
+    difference: Decimal | None
+    ok: bool
+
+
+@dataclass
+class CaseResult:
+    path: str
+    id: str
+    status: Literal["passed", "failed", "known_mismatch", "invalid"]
+    comparisons: list[Comparison] = field(default_factory=list)
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    results: list[CaseResult]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def exit_status(self) -> int:
+        """0: all pass (known mismatches included); 1: a case fails; 2: a file is invalid."""
+        if self.count("invalid"):
+            return 2
+        return 1 if self.count("failed") else 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.count('passed')} passed, {self.count('failed')} failed, "
+            f"{self.count('known_mismatch')} known mismatches, {self.count('invalid')} invalid"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _parse_text(path: Path, text: str) -> tuple[Any, FileChecker]:
+    if path.suffix == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            checker = FileChecker(str(path), "", None)
+            checker.add_at(exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
+            return None, checker
+    # JSON is read with the YAML reader too: numbers stay the text written, and every
+    # problem gets a line and column.
+    located, problems = compose_document(text)
+    checker = FileChecker(str(path), "", located)
+    for problem in problems:
+        checker.add_at(problem.line, problem.column, problem.message)
+    if located is None or problems:
+        return None, checker
+    return located.data, checker
+
+
+def load_case(path: Path) -> tuple[Case | None, list[Problem]]:
+    """The case in ``path``, or the problems that make it invalid (with their places)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(str(path), 1, 1, "", f"cannot read the case: {exc}")]
+    data, checker = _parse_text(path, text)
+    if checker.problems:
+        return None, checker.problems
+    if not isinstance(data, dict):
+        checker.add_at(1, 1, "a case must be a mapping with id, source, inputs, expected...")
+        return None, checker.problems
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        checker.pydantic(exc, Case)
+        return None, checker.problems
+    _check_case(case, checker)
+    return (None, checker.problems) if checker.problems else (case, [])
+
+
+def _check_case(case: Case, checker: FileChecker) -> None:
+    """Rules across fields: what each kind needs, known fields and inputs."""
+    _check_kind(case, checker)
+    for name in case.expected:
+        if name not in COMPARABLE_FIELDS:
+            checker.add(
+                ("expected", name),
+                f"unknown field; compare one of: {', '.join(COMPARABLE_FIELDS)}",
+                key=True,
+            )
+    if case.kind == "estimate" and case.inputs:
+        try:
+            EstimateRequest.model_validate(case.inputs)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = ("inputs", *error["loc"])
+                msg = str(error["msg"])
+                if error["type"] == "extra_forbidden":
+                    msg = f"unknown input (known: {', '.join(EstimateRequest.model_fields)})"
+                checker.add(loc, msg, key=error["type"] == "extra_forbidden")
+
+
+def _check_kind(case: Case, checker: FileChecker) -> None:
+    if case.kind == "estimate":
+        if not case.inputs:
+            checker.add((), "missing 'inputs' (month, hours, net_hourly...)")
+        if not case.expected and not case.expected_lines:
+            checker.add((), "nothing to compare: give 'expected' and/or 'expected_lines'")
+        for name in ("month", "mapping", "request", "response"):
+            if getattr(case, name) is not None:
+                checker.add((name,), "only for kind: api_estimate", key=True)
+    else:
+        for name in ("month", "request", "response"):
+            if getattr(case, name) is None:
+                checker.add((), f"kind api_estimate needs {name!r}")
+
+
+def _case_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in CASE_SUFFIXES
+                and p.is_file()
+                and not p.name.upper().startswith("TEMPLATE")
+                and "mappings" not in p.parts
+            )
+            if not found:
+                problems.append(Problem(str(path), 1, 1, "", "no case file (.yaml, .json) here"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 1, 1, "", "no such file or directory"))
+    return files, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+
+def _compare(name: str, expected: Decimal, computed: str | None, tolerance: Decimal) -> Comparison:
+    if computed is None:
+        return Comparison(field=name, expected=expected, computed=None, difference=None, ok=False)
+    value = Decimal(computed)
+    difference = value - expected
+    return Comparison(
+        field=name,
+        expected=expected,
+        computed=value,
+        difference=difference,
+        ok=abs(difference) <= tolerance,
+    )
+
+
+def run_case(case: Case, path: Path) -> CaseResult:
+    """Run one valid case; engine errors make it invalid (its inputs cannot be computed)."""
+    notes: list[str] = []
+    expected = dict(case.expected)
+    try:
+        if case.kind == "api_estimate":
+            assert case.request is not None
+            assert case.response is not None
+            mapping_path = case.mapping
+            if mapping_path not in (None, "default"):
+                mapping_path = str((path.parent / str(mapping_path)).resolve())
+            mapping = load_mapping(mapping_path)
+            inputs = {
+                **request_to_inputs(mapping, case.request),
+                **case.inputs,
+                "month": case.month,
+            }
+            from_wire, not_compared = response_to_expected(mapping, case.response)
+            expected = {**from_wire, **expected}
+            if not_compared:
+                notes.append("not compared: " + ", ".join(not_compared))
+        else:
+            inputs = dict(case.inputs)
+        request = EstimateRequest.model_validate(inputs)
+        result = estimate_to_json(request.run())
+    except (CesuRulesError, ValidationError) as exc:
+        message = str(exc).replace("\n", " ")
+        return CaseResult(
+            str(path),
+            case.id,
+            "invalid",
+            message=f"cannot compute: {message}",
+            problems=[Problem(str(path), 1, 1, "", f"cannot compute: {message}")],
+        )
+    comparisons = [
+        _compare(name, value, result.get(name), case.tolerance) for name, value in expected.items()
+    ]
+    lines = {(line["side"], line["code"]): line["amount"] for line in result["lines"]}
+    for side, codes in case.expected_lines.items():
+        for code, value in codes.items():
+            comparisons.append(
+                _compare(f"{side}.{code}", value, lines.get((side, code)), case.tolerance)
+            )
+    matches = all(c.ok for c in comparisons)
+    if case.known_mismatch:
+        if matches:
+            return CaseResult(
+                str(path),
+                case.id,
+                "failed",
+                comparisons,
+                "marked known_mismatch but now matches: remove known_mismatch",
+                notes,
+            )
+        return CaseResult(
+            str(path), case.id, "known_mismatch", comparisons, case.known_mismatch, notes
+        )
+    return CaseResult(
+        str(path),
+        case.id,
+        "passed" if matches else "failed",
+        comparisons,
+        "" if matches else "figures differ",
+        notes,
+    )
+
+
+def run_paths(paths: Sequence[str | Path]) -> CheckReport:
+    """Run every case found in ``paths`` (files or folders, recursively)."""
+    files, missing = _case_files(paths)
+    results = [CaseResult(p.path, "-", "invalid", message=p.message, problems=[p]) for p in missing]
+    seen: dict[str, str] = {}
+    for path in files:
+        case, problems = load_case(path)
+        if case is None:
+            results.append(
+                CaseResult(
+                    str(path), path.stem, "invalid", message="invalid case file", problems=problems
+                )
+            )
+            continue
+        if case.id in seen:
+            problem = Problem(
+                str(path), 1, 1, "", f"case id {case.id!r} is already used by {seen[case.id]}"
+            )
+            results.append(
+                CaseResult(
+                    str(path), case.id, "invalid", message=problem.message, problems=[problem]
+                )
+            )
+            continue
+        seen[case.id] = str(path)
+        results.append(run_case(case, path))
+    return CheckReport(results)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def render_report(report: CheckReport) -> str:
+    """A table: case, field, expected, computed, difference, result; then the summary."""
+    rows: list[tuple[str, ...]] = []
+    for r in report.results:
+        if r.status == "invalid":
+            rows.append((r.id, "", "", "", "", "INVALID"))
+            continue
+        label = {"passed": "ok", "failed": "FAIL", "known_mismatch": "known mismatch"}[r.status]
+        for c in r.comparisons:
+            result = label if r.status != "passed" else ("ok" if c.ok else "FAIL")
+            if r.status in ("failed", "known_mismatch") and c.ok:
+                result = "ok"
+            rows.append(
+                (
+                    r.id,
+                    c.field,
+                    _fmt(c.expected),
+                    _fmt(c.computed),
+                    "—" if c.difference is None else f"{c.difference:+.2f}",
+                    result,
+                )
+            )
+    header = ("case", "field", "expected", "computed", "difference", "result")
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    out = []
+    for row in (header, *rows):
+        cells = [
+            row[0].ljust(widths[0]),
+            row[1].ljust(widths[1]),
+            *(row[i].rjust(widths[i]) for i in (2, 3, 4)),
+            row[5],
+        ]
+        out.append("  ".join(cells).rstrip())
+    details: list[str] = []
+    for r in report.results:
+        if r.status == "invalid":
+            details.extend(f"invalid: {p}" for p in r.problems)
+        elif r.status == "failed":
+            details.append(f"failed: {r.id} ({r.path}): {r.message}")
+        elif r.status == "known_mismatch":
+            details.append(f"known mismatch: {r.id}: {r.message}")
+        details.extend(f"note: {r.id}: {n}" for n in r.notes)
+    blocks = ["\n".join(out), "\n".join(details), report.summary()]
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def report_to_json(report: CheckReport) -> dict[str, Any]:
+    return {
+        "summary": {s: report.count(s) for s in ("passed", "failed", "known_mismatch", "invalid")},
+        "exit_status": report.exit_status,
+        "cases": [
+            {
+                "id": r.id,
+                "path": r.path,
+                "status": r.status,
+                "message": r.message,
+                "notes": r.notes,
+                "problems": [str(p) for p in r.problems],
+                "comparisons": [
+                    {
+                        "field": c.field,
+                        "expected": _fmt(c.expected),
+                        "computed": None if c.computed is None else _fmt(c.computed),
+                        "difference": None if c.difference is None else f"{c.difference:.2f}",
+                        "ok": c.ok,
+                    }
+                    for c in r.comparisons
+                ],
+            }
+            for r in report.results
+        ],
+    }
+
+
+def report_to_junit(report: CheckReport) -> bytes:
+    """JUnit XML: one testcase per case; known mismatches are skipped, invalid files errors."""
+    suite = ElementTree.Element(
+        "testsuite",
+        name="cesu-rules check",
+        tests=str(len(report.results)),
+        failures=str(report.count("failed")),
+        errors=str(report.count("invalid")),
+        skipped=str(report.count("known_mismatch")),
+    )
+    for r in report.results:
+        case = ElementTree.SubElement(suite, "testcase", classname=r.path, name=r.id)
+        text = "\n".join(
+            f"{c.field}: expected {_fmt(c.expected)}, computed {_fmt(c.computed)}"
+            for c in r.comparisons
+        )
+        if r.status == "failed":
+            node = ElementTree.SubElement(case, "failure", message=r.message)
+            node.text = text
+        elif r.status == "known_mismatch":
+            ElementTree.SubElement(case, "skipped", message=f"known mismatch: {r.message}")
+        elif r.status == "invalid":
+            node = ElementTree.SubElement(case, "error", message=r.message)
+            node.text = "\n".join(str(p) for p in r.problems)
+    data: bytes = ElementTree.tostring(suite, encoding="utf-8", xml_declaration=True)
+    return data

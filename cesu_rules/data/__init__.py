@@ -1,0 +1,1 @@
+"""Data shipped with the package (wire mappings). Data only; read with importlib.resources."""

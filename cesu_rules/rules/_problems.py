@@ -1,0 +1,108 @@
+"""Problems with their place in a YAML or JSON file: shared by the ruleset loader and the
+regression-case reader, so that both report ``file:line:column`` the same way."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from ._yaml import Located, locate
+
+__all__ = ["FileChecker", "Loc"]
+
+Loc = tuple[str | int, ...]
+
+
+def _format_loc(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The pydantic model class reached by following ``loc`` from ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        found = None
+        for fname, finfo in current.model_fields.items():
+            if part in (fname, finfo.alias):
+                found = finfo.annotation
+                break
+        if found is None:
+            return None
+        current = _unwrap_model(found)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, tuple, list, dict, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            inner = _unwrap_model(arg)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return sorted(f.alias or n for n, f in model.model_fields.items())
+
+
+class FileChecker:
+    """Collects the problems of one file with their positions."""
+
+    def __init__(self, path: str, parameter: str, located: Located | None) -> None:
+        self.path = path
+        self.parameter = parameter
+        self.node = located.node if located is not None else None
+        self.problems: list[Problem] = []
+
+    def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        line, column = locate(self.node, loc, key=key)
+        where = _format_loc(loc)
+        text = f"{where}: {message}" if where else message
+        self.problems.append(Problem(self.path, line, column, self.parameter, text))
+
+    def add_at(self, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, column, self.parameter, message))
+
+    def pydantic(self, exc: ValidationError, model: type[BaseModel]) -> None:
+        errors = exc.errors(include_url=False)
+        failed = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
+        for error in errors:
+            here = tuple(error["loc"])
+            if error["type"] == "too_short" and any(
+                len(f) > len(here) and f[: len(here)] == here for f in failed
+            ):
+                continue  # "too short after validation" only echoes an item's own error
+            # Drop the tags pydantic adds for tagged unions ("<inline>", "<key>").
+            loc: Loc = tuple(
+                p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<"))
+            )
+            kind = error["type"]
+            if kind == "extra_forbidden":
+                parent = _model_at(model, loc[:-1])
+                allowed = f" (allowed here: {', '.join(_field_names(parent))})" if parent else ""
+                self.add(loc, f"unknown key {loc[-1]!r}{allowed}", key=True)
+            elif kind == "missing":
+                line, column = locate(self.node, loc[:-1])
+                where = _format_loc(loc[:-1])
+                prefix = f"{where}: " if where else ""
+                self.add_at(line, column, f"{prefix}missing required key {loc[-1]!r}")
+            else:
+                message = str(error["msg"]).removeprefix("Value error, ")
+                self.add(loc, message)
