@@ -313,6 +313,9 @@ _INPUT_FLAGS = (
     "paid_leave",
     "paid_leave_hours",
     "non_resident",
+    "pas_rate",
+    "aids",
+    "cesu_plus",
 )
 
 
@@ -484,6 +487,26 @@ def _add_estimate_inputs(est: argparse.ArgumentParser) -> None:
         action="store_true",
         default=False,
         help="the employee is not a French tax resident (no CSG/CRDS)",
+    )
+    est.add_argument(
+        "--pas-rate",
+        dest="pas_rate",
+        metavar="PCT",
+        default=None,
+        help="the employee's personalised PAS rate in percent (default: the taux neutre)",
+    )
+    est.add_argument(
+        "--aids",
+        metavar="EUR",
+        default=None,
+        help="third-party aids paying this month (APA, PCH, Cesu préfinancé...)",
+    )
+    est.add_argument(
+        "--cesu-plus",
+        dest="cesu_plus",
+        action="store_true",
+        default=False,
+        help="Cesu+: the Urssaf pays the employee and, from 2022, advances the tax credit",
     )
     est.add_argument(
         "--input",

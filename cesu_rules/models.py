@@ -65,6 +65,13 @@ class EstimateRequest(BaseModel):
     paid_leave: Literal["included", "excluded"] | None = None
     paid_leave_hours: Decimal = Decimal(0)
     non_resident: bool = False
+    pas_rate: Decimal | None = Field(
+        default=None, description="personalised PAS rate in percent (default: taux neutre)"
+    )
+    aids: Decimal = Field(
+        default=Decimal(0), description="third-party aids paying this month (APA, PCH...)"
+    )
+    cesu_plus: bool = False
 
     def run(self, ruleset: Ruleset | None = None) -> Estimate:
         """Compute the estimate (raises the same errors as :func:`cesu_rules.estimate`)."""
@@ -79,6 +86,9 @@ class EstimateRequest(BaseModel):
             paid_leave_hours=self.paid_leave_hours,
             non_resident=self.non_resident,
             exemption=self.exemption,
+            pas_rate=self.pas_rate,
+            aids=self.aids,
+            cesu_plus=self.cesu_plus,
             ruleset=ruleset,
         )
 
@@ -130,6 +140,16 @@ class EstimateResponse(BaseModel):
     employer_total: Money
     urssaf_debit: Money
     total_cost: Money
+    pas_rate: str | None = Field(description="PAS rate applied, percent; null when none")
+    pas_rate_source: Literal["personalised", "taux_neutre"] | None
+    pas_amount: Money
+    net_after_pas: Money
+    paid_to_employee: Money
+    aids: Money
+    tax_credit: Money
+    cesu_plus: bool
+    advance: Money
+    cost_after_credit: Money
     policies: dict[str, str]
     warnings: list[str]
     lines: list[LineModel]
@@ -185,6 +205,16 @@ def estimate_to_json(result: Estimate) -> dict[str, Any]:
         "employer_total": _money(result.employer_total),
         "urssaf_debit": _money(result.urssaf_debit),
         "total_cost": _money(result.total_cost),
+        "pas_rate": None if result.pas_rate is None else str(result.pas_rate),
+        "pas_rate_source": result.pas_rate_source,
+        "pas_amount": _money(result.pas_amount),
+        "net_after_pas": _money(result.net_after_pas),
+        "paid_to_employee": _money(result.paid_to_employee),
+        "aids": _money(result.aids),
+        "tax_credit": _money(result.tax_credit),
+        "cesu_plus": result.cesu_plus,
+        "advance": _money(result.advance),
+        "cost_after_credit": _money(result.cost_after_credit),
         "policies": dict(result.policies),
         "warnings": list(result.warnings),
         "lines": [_line_json(line) for line in result.lines],

@@ -112,17 +112,48 @@ def render_estimate(result: Estimate, *, width: int = 100) -> str:
         f"{'':>11} {_eur(result.employer_total):>11}"
     )
     out.append("")
-    out.append(f"Net wage paid to the employee   {_eur(result.net):>10} €")
-    out.append(f"Net taxable                     {_eur(result.net_taxable):>10} €")
-    out.append(
-        f"Debited by the Urssaf           {_eur(result.urssaf_debit):>10} €  "
-        "(employee + employer contributions)"
-    )
-    out.append(
-        f"Total cost to the household     {_eur(result.total_cost):>10} €  (before the tax credit)"
-    )
+    out.extend(_money_lines(result))
     if result.warnings:
         out.append("")
         out.append("Warnings:")
         out.extend(f"  - {w}" for w in result.warnings)
     return "\n".join(out) + "\n"
+
+
+def _money_lines(result: Estimate) -> list[str]:
+    """Net, PAS, what is paid to whom, and the cost before and after the tax credit."""
+    out = [
+        f"Net wage                        {_eur(result.net):>10} €",
+        f"Net taxable                     {_eur(result.net_taxable):>10} €",
+    ]
+    if result.pas_rate is None:
+        out.append("Income tax withheld (PAS)             none")
+    else:
+        source = "taux neutre" if result.pas_rate_source == "taux_neutre" else "personal rate"
+        out.append(
+            f"Income tax withheld (PAS)       {_eur(result.pas_amount):>10} €  "
+            f"({result.pas_rate} %, {source})"
+        )
+    out.append(f"Net paid to the employee        {_eur(result.net_after_pas):>10} €")
+    out.append("")
+    if result.cesu_plus:
+        advance = f" − avance immédiate {_eur(result.advance)} €" if result.advance else ""
+        out.append(
+            f"Debited by the Urssaf (Cesu+)   {_eur(result.urssaf_debit):>10} €  "
+            f"(net wage + contributions{advance})"
+        )
+    else:
+        out.append(f"Paid by you to the employee     {_eur(result.paid_to_employee):>10} €")
+        out.append(
+            f"Debited by the Urssaf           {_eur(result.urssaf_debit):>10} €  "
+            "(contributions + PAS)"
+        )
+    out.append(
+        f"Total cost to the household     {_eur(result.total_cost):>10} €  (wage + contributions)"
+    )
+    if result.aids:
+        out.append(f"Aids declared                   {_eur(result.aids):>10} €")
+    when = "advanced this month" if result.advance else "with the tax return"
+    out.append(f"Tax credit (50 %)               {_eur(result.tax_credit):>10} €  ({when})")
+    out.append(f"Cost after the tax credit       {_eur(result.cost_after_credit):>10} €")
+    return out

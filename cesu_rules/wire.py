@@ -53,6 +53,12 @@ COMPARABLE_FIELDS = (
     "total_cost",
     "gross_hourly",
     "net_hourly",
+    "pas_amount",
+    "net_after_pas",
+    "paid_to_employee",
+    "tax_credit",
+    "advance",
+    "cost_after_credit",
 )
 
 RequestField = Literal[

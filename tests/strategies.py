@@ -85,4 +85,7 @@ def estimate_kwargs(
             kwargs["net_hourly"] = Decimal("999.00")
     if not included and draw(st.booleans()):
         kwargs["paid_leave_hours"] = draw(st.decimals(min_value=0, max_value=h, places=2))
+    kwargs["cesu_plus"] = draw(st.booleans())
+    if draw(st.booleans()):
+        kwargs["pas_rate"] = draw(st.decimals(min_value=0, max_value=45, places=1))
     return kwargs

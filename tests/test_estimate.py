@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import pytest
 
-from cesu_rules import Estimate, InputError, NotInForceError, estimate
+from cesu_rules import (
+    Estimate,
+    InputError,
+    NotInForceError,
+    default_ruleset,
+    estimate,
+    rules_at,
+)
+from cesu_rules.calc.estimate import taux_neutre
 from cesu_rules.calc.kernel import allocate_units, half_up
 
 D = Decimal
@@ -248,3 +257,65 @@ def test_a_monthly_net_gives_the_same_month_as_the_hourly_net() -> None:
     assert odd.net_hourly == D("13.33")
     with pytest.raises(InputError, match=r"net monthly wage 20.00 € for 3 h"):
         estimate("2024-04", hours=3, net_monthly="20.00")
+
+
+def test_the_callers_decimal_context_changes_nothing() -> None:
+    reference = estimate("2025-06", hours="37.5", net_hourly="13.47", paid_leave="excluded")
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        ctx.rounding = decimal.ROUND_DOWN
+        again = estimate("2025-06", hours="37.5", net_hourly="13.47", paid_leave="excluded")
+    assert again == reference
+
+
+def test_pas_with_the_taux_neutre_grid() -> None:
+    r = estimate("2026-07", hours=120, net_hourly="14.00", paid_leave="excluded")
+    assert r.net_taxable == D("1741.27")
+    assert (r.pas_rate, r.pas_rate_source) == (D("1.3"), "taux_neutre")  # 1698 <= base < 1807
+    assert r.pas_amount == D("22.64")
+    assert r.net_after_pas == r.net - D("22.64")
+    assert r.urssaf_debit == r.employee_total + r.employer_total + D("22.64")
+    assert r.paid_to_employee == r.net_after_pas
+
+
+def test_taux_neutre_thresholds_are_inclusive_and_dated() -> None:
+    may_2026 = rules_at(default_ruleset(), "2026-05")
+    assert taux_neutre(may_2026, D("1634.99")) == D("0")
+    assert taux_neutre(may_2026, D("1635.00")) == D("0.5")
+    assert taux_neutre(rules_at(default_ruleset(), "2026-04"), D("1635.00")) == D("0.5")
+    assert taux_neutre(rules_at(default_ruleset(), "2026-04"), D("1619.99")) == D("0")
+    assert taux_neutre(rules_at(default_ruleset(), "2019-12"), D("5000")) is None
+
+
+def test_a_personalised_pas_rate() -> None:
+    r = estimate("2024-04", hours=10, net_hourly="12.00", pas_rate="7.5")
+    assert (r.pas_rate, r.pas_rate_source) == (D("7.5"), "personalised")
+    assert r.pas_amount == D("9.33")  # 124.38 × 7.5 % = 9.3285
+    before = estimate("2019-06", hours=10, net_hourly="12.00", pas_rate="7.5")
+    assert (before.pas_rate, before.pas_amount) == (None, D("0.00"))
+    assert any("from January 2020" in w for w in before.warnings)
+
+
+def test_tax_credit_and_cesu_plus_avance_immediate() -> None:
+    classic = estimate("2024-04", hours=10, net_hourly="12.00")
+    assert classic.tax_credit == D("101.14")  # 50 % of 202.27, half-up
+    assert classic.cost_after_credit == D("101.13")
+    assert classic.advance == 0
+    plus = estimate("2024-04", hours=10, net_hourly="12.00", cesu_plus=True)
+    assert plus.advance == D("101.14")
+    assert plus.urssaf_debit == D("202.27") - D("101.14")  # net + contributions - advance
+    assert plus.paid_to_employee == 0
+    early = estimate("2021-06", hours=10, net_hourly="12.00", cesu_plus=True)
+    assert early.advance == 0
+    assert early.urssaf_debit == early.total_cost
+    assert any("no avance immédiate before January 2022" in w for w in early.warnings)
+
+
+def test_aids_reduce_the_credit_base_and_cannot_exceed_the_expense() -> None:
+    r = estimate("2024-04", hours=10, net_hourly="12.00", aids="50.00")
+    assert r.tax_credit == D("76.14")  # (202.27 - 50) × 50 %
+    assert r.cost_after_credit == D("202.27") - D("50.00") - D("76.14")
+    with pytest.raises(InputError, match=r"aids of 250.00 € exceed the month's expense of 202.27"):
+        estimate("2024-04", hours=10, net_hourly="12.00", aids="250.00")
+    with pytest.raises(InputError, match="aids must not be negative"):
+        estimate("2024-04", hours=10, net_hourly="12.00", aids="-1")

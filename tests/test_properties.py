@@ -44,8 +44,21 @@ def test_lines_add_up_and_totals_are_consistent(kwargs: dict[str, Any]) -> None:
     assert Decimal(0) < r.net <= r.gross
     assert r.employer_total == r.employer_total_before_relief - r.deduction - r.exemption
     assert r.employer_total >= 0
-    assert r.urssaf_debit == r.employee_total + r.employer_total
-    assert r.total_cost == r.gross + r.employer_total
+    contributions = r.employee_total + r.employer_total
+    assert r.total_cost == r.gross + r.employer_total == r.net + contributions
+    assert r.net_after_pas == r.net - r.pas_amount
+    assert 0 <= r.pas_amount <= r.net_taxable
+    if r.cesu_plus:
+        assert r.urssaf_debit == r.net + contributions - r.advance
+        assert r.paid_to_employee == 0
+    else:
+        assert r.urssaf_debit == contributions + r.pas_amount
+        assert r.paid_to_employee == r.net_after_pas
+        assert r.advance == 0
+    # The credit is half of the expense net of aids (to the cent), the advance at most that.
+    assert 0 <= r.advance <= r.tax_credit
+    assert abs(r.tax_credit * 2 - (r.total_cost - r.aids)) <= CENT
+    assert r.cost_after_credit == r.total_cost - r.aids - r.tax_credit
     assert r.net <= r.net_taxable <= r.gross
     for value in (r.gross, r.net, r.employee_total, r.employer_total, r.total_cost):
         assert value == value.quantize(CENT)

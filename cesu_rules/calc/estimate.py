@@ -13,6 +13,7 @@ No I/O, no globals except caches of immutable values keyed by the ruleset hash.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -30,10 +31,18 @@ from .kernel import (
     line_units,
 )
 from .relief import EXEMPTION_CASES, age_70_cap
-from .rounding import CENT, ZERO, ceil_cents, exact_div, round_cents
+from .rounding import CENT, ZERO, ceil_cents, exact_div, in_exact_context, round_cents
 from .wage import gross_from_net_slopes, segment_slopes
 
-__all__ = ["LINE_ORDER", "Estimate", "Inputs", "Line", "compute", "make_inputs"]
+__all__ = [
+    "LINE_ORDER",
+    "Estimate",
+    "Inputs",
+    "Line",
+    "compute",
+    "make_inputs",
+    "taux_neutre",
+]
 
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
@@ -83,6 +92,10 @@ class Inputs(NamedTuple):
     paid_leave_hours: Decimal
     non_resident: bool
     exemption: str
+    pas_rate: Decimal | None = None
+    aids: Decimal = ZERO
+    cesu_plus: bool = False
+    exemption_cap: Decimal | None = None  # set by a household: its share of the 70+ cap
 
 
 class Line(NamedTuple):
@@ -130,6 +143,16 @@ class Estimate(NamedTuple):
     employer_total: Decimal
     urssaf_debit: Decimal
     total_cost: Decimal
+    pas_rate: Decimal | None
+    pas_rate_source: str | None  # "personalised", "taux_neutre", or None without PAS
+    pas_amount: Decimal
+    net_after_pas: Decimal
+    paid_to_employee: Decimal
+    aids: Decimal
+    tax_credit: Decimal
+    cesu_plus: bool
+    advance: Decimal
+    cost_after_credit: Decimal
     lines: tuple[Line, ...]
     warnings: tuple[str, ...]
     policies: tuple[tuple[str, str], ...]
@@ -143,6 +166,8 @@ class Estimate(NamedTuple):
 
 
 def _decimal(name: str, value: object, *, example: str) -> Decimal:
+    if value == 0 and type(value) is int:  # the default of optional amounts
+        return ZERO
     if type(value) is Decimal:  # the common case of apps and the CLI: no conversion
         number = value
     elif isinstance(value, bool) or value is None:
@@ -166,24 +191,7 @@ def _decimal(name: str, value: object, *, example: str) -> Decimal:
     return number
 
 
-def make_inputs(
-    rules: Rules,
-    *,
-    hours: object,
-    net_hourly: object = None,
-    gross_hourly: object = None,
-    net_monthly: object = None,
-    paid_leave: str | None = None,
-    paid_leave_hours: object = 0,
-    non_resident: bool = False,
-    exemption: str = "none",
-) -> Inputs:
-    """Check and normalise the inputs of an estimate for the month of ``rules``.
-
-    Raises :class:`~cesu_rules.errors.InputError` with the bad value, what is allowed and
-    an example: hours ≤ 0 or above the legal monthly maximum, both or neither wage, an unknown
-    exemption or paid-leave option, a wage below the legal minimum of the month.
-    """
+def _hours(rules: Rules, hours: object) -> Decimal:
     h = _decimal("hours", hours, example="10.5")
     maximum = rules.max_monthly_hours.value
     if h <= 0:
@@ -193,6 +201,13 @@ def make_inputs(
             f"hours {h} exceed the legal maximum of {maximum} hours a month for one employee "
             "(48 hours a week, C. trav. art. L3121-20); declare each month separately"
         )
+    return h
+
+
+def _wages(
+    hours: Decimal, net_hourly: object, gross_hourly: object, net_monthly: object
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """Exactly one of the three wages, each checked."""
     wages = [w for w in (net_hourly, gross_hourly, net_monthly) if w is not None]
     if len(wages) != 1:
         given = "neither" if not wages else f"{len(wages)} given"
@@ -211,11 +226,18 @@ def make_inputs(
                 "give the wage for one hour, such as 12.00"
             )
     net_m = None if net_monthly is None else _decimal("net_monthly", net_monthly, example="120.00")
-    if net_m is not None and not 0 < net_m < _MAX_HOURLY * h:
+    if net_m is not None and not 0 < net_m < _MAX_HOURLY * hours:
         raise InputError(
             f"net_monthly must be between 0 and {_MAX_HOURLY} € an hour (got {net_m} € for "
-            f"{h} h); example: 120.00"
+            f"{hours} h); example: 120.00"
         )
+    return net_h, gross_h, net_m
+
+
+def _paid_leave(
+    rules: Rules, hours: Decimal, paid_leave: str | None, paid_leave_hours: object
+) -> tuple[bool, bool, Decimal]:
+    """(included, defaulted, leave hours): the 10 % uplift option and paid-leave hours."""
     if paid_leave not in (None, "included", "excluded"):
         raise InputError(
             f"paid_leave must be 'included' or 'excluded' (got {paid_leave!r}); by default it "
@@ -223,26 +245,71 @@ def make_inputs(
         )
     defaulted = paid_leave is None
     included = (
-        h <= rules.paid_leave_threshold_hours.value if defaulted else paid_leave == "included"
+        hours <= rules.paid_leave_threshold_hours.value if defaulted else paid_leave == "included"
     )
     leave_hours = _decimal("paid_leave_hours", paid_leave_hours, example="7")
-    if leave_hours < 0 or leave_hours > h:
+    if leave_hours < 0 or leave_hours > hours:
         raise InputError(
-            f"paid_leave_hours must be between 0 and the {h} hours declared (got {leave_hours})"
+            f"paid_leave_hours must be between 0 and the {hours} hours declared (got {leave_hours})"
         )
     if leave_hours and included:
         raise InputError(
             "paid_leave_hours are declared only when paid leave is not included in the wage "
             "(paid_leave 'excluded'); with the 10 % uplift, leave is not paid when taken"
         )
+    return included, defaulted, leave_hours
+
+
+def _make_inputs(
+    rules: Rules,
+    *,
+    hours: object,
+    net_hourly: object = None,
+    gross_hourly: object = None,
+    net_monthly: object = None,
+    paid_leave: str | None = None,
+    paid_leave_hours: object = 0,
+    non_resident: bool = False,
+    exemption: str = "none",
+    pas_rate: object = None,
+    aids: object = 0,
+    cesu_plus: bool = False,
+) -> Inputs:
+    """Check and normalise the inputs of an estimate for the month of ``rules``.
+
+    Raises :class:`~cesu_rules.errors.InputError` with the bad value, what is allowed and
+    an example: hours ≤ 0 or above the legal monthly maximum, both or neither wage, an unknown
+    exemption or paid-leave option, a wage below the legal minimum of the month.
+    """
+    h = _hours(rules, hours)
+    net_h, gross_h, net_m = _wages(h, net_hourly, gross_hourly, net_monthly)
+    included, defaulted, leave_hours = _paid_leave(rules, h, paid_leave, paid_leave_hours)
     if exemption not in EXEMPTION_CASES:
         raise InputError(
             f"unknown exemption {exemption!r}; choose one of: {', '.join(EXEMPTION_CASES)}"
         )
-    if not isinstance(non_resident, bool):
-        raise InputError(f"non_resident must be true or false (got {non_resident!r})")
+    for name, flag in (("non_resident", non_resident), ("cesu_plus", cesu_plus)):
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} must be true or false (got {flag!r})")
+    rate = None if pas_rate is None else _decimal("pas_rate", pas_rate, example="7.5")
+    if rate is not None and not 0 <= rate <= _HUNDRED:
+        raise InputError(f"pas_rate is a percentage between 0 and 100 (got {rate}); example: 7.5")
+    aid = _decimal("aids", aids, example="50.00")
+    if aid < 0:
+        raise InputError(f"aids must not be negative (got {aid}); example: 50.00")
     inputs = Inputs(
-        h, net_h, gross_h, net_m, included, defaulted, leave_hours, non_resident, exemption
+        h,
+        net_h,
+        gross_h,
+        net_m,
+        included,
+        defaulted,
+        leave_hours,
+        non_resident,
+        exemption,
+        rate,
+        aid,
+        cesu_plus,
     )
     _check_minimum_wage(rules, inputs)
     return inputs
@@ -303,6 +370,8 @@ class _Structure(NamedTuple):
     # index, rate in percent, parameter, status, sources), employee lines then employer.
     statics: tuple[tuple[Any, ...], ...]
     month: str
+    pas_thresholds: tuple[int, ...]  # cents
+    pas_rates: tuple[Decimal, ...]  # percent
 
 
 _STRUCTURES: dict[tuple[str, object, str, bool], _Structure] = {}
@@ -345,14 +414,16 @@ def _structure(rules: Rules, non_resident: bool) -> _Structure:
                 for line in (*employee, *employer)
             ),
             f"{rules.month:%Y-%m}",
+            tuple(_to_cents(b.threshold) for b in rules.pas_grid),
+            tuple(b.rate_percent for b in rules.pas_grid),
         )
         _STRUCTURES[key] = cached
     return cached
 
 
 def _eur(cents: int) -> Decimal:
-    """Integer cents as euros (exact)."""
-    return Decimal(cents).scaleb(-2)
+    """Integer cents as euros (exact in the calculator's 40-digit context)."""
+    return Decimal(cents) * CENT
 
 
 def _to_cents(amount: Decimal) -> int:
@@ -479,7 +550,11 @@ def _relief(
         cap = None
         exemption = covered
         if EXEMPTION_CASES[inputs.exemption].capped:
-            cap = age_70_cap(rules, covered_rate, paid_leave_included=inputs.paid_leave_included)
+            cap = inputs.exemption_cap
+            if cap is None:
+                cap = age_70_cap(
+                    rules, covered_rate, paid_leave_included=inputs.paid_leave_included
+                )
             cap_cents = _to_cents(cap)
             if covered > cap_cents:
                 exemption = cap_cents
@@ -503,7 +578,81 @@ def _relief(
     return _Relief(deduction, hours, per_hour, 0, None, warnings)
 
 
-def compute(rules: Rules, inputs: Inputs) -> Estimate:
+class _Tax(NamedTuple):
+    pas_rate: Decimal | None  # percent
+    pas: int  # cents
+    credit: int
+    advance: int
+    urssaf_debit: int
+    paid_to_employee: int
+    warnings: list[str]
+
+
+def _tax_side(
+    rules: Rules,
+    inputs: Inputs,
+    structure: _Structure,
+    *,
+    net_taxable: int,
+    net: int,
+    contributions: int,
+) -> _Tax:
+    """PAS on the net taxable, the 50 % tax credit, the avance immédiate and the debit.
+
+    PAS: the employee's rate when given, else the taux neutre grid of the month (a flat rate
+    on the whole net taxable; a base equal to a threshold takes that bracket), rounded
+    half-up to the cent. Without Cesu+ the employer pays the net after PAS and the Urssaf
+    debits contributions and PAS; with Cesu+ the Urssaf debits net and contributions, minus
+    the avance immédiate.
+    """
+    warnings: list[str] = []
+    rate: Decimal | None = None
+    pas = 0
+    if inputs.non_resident:
+        if inputs.pas_rate is not None:
+            warnings.append(
+                "pas_rate ignored: the withholding of fiscal non-residents "
+                "(CGI art. 182 A) is not modelled"
+            )
+    elif not rules.pas_applies:
+        if inputs.pas_rate is not None:
+            warnings.append("pas_rate ignored: the Cesu withheld income tax from January 2020")
+    else:
+        if inputs.pas_rate is not None:
+            rate = inputs.pas_rate
+        else:
+            index = bisect_right(structure.pas_thresholds, net_taxable) - 1
+            rate = structure.pas_rates[index]
+        pas = _to_cents(round_cents(_eur(net_taxable) * rate / _HUNDRED))
+    expense = net + contributions
+    aids = _to_cents(inputs.aids)
+    if aids > expense:
+        raise InputError(
+            f"aids of {inputs.aids} € exceed the month's expense of {_eur(expense)} € (wage "
+            "and contributions); declare the part of the aid that paid this employee"
+        )
+    eligible = _eur(expense - aids)
+    credit = _to_cents(round_cents(eligible * rules.tax_credit_rate.value / _HUNDRED))
+    advance = 0
+    if inputs.cesu_plus:
+        share = rules.advance_share
+        if share is None:
+            warnings.append(
+                "no avance immédiate before January 2022: the tax credit comes with the next "
+                "year's tax return"
+            )
+        else:
+            advance = _to_cents(round_cents(eligible * share.value / _HUNDRED))
+            if aids:
+                warnings.append(
+                    "with aids from a third party (APA, PCH…) the avance immédiate is not "
+                    "automatic; check that it applies to this household"
+                )
+        return _Tax(rate, pas, credit, advance, net + contributions - advance, 0, warnings)
+    return _Tax(rate, pas, credit, 0, contributions + pas, net - pas, warnings)
+
+
+def _compute(rules: Rules, inputs: Inputs) -> Estimate:
     """The monthly estimate for validated ``inputs`` under ``rules`` (pure, exact to the cent)."""
     structure = _structure(rules, inputs.non_resident)
     kernel = structure.kernel
@@ -515,9 +664,12 @@ def compute(rules: Rules, inputs: Inputs) -> Estimate:
     relief = _relief(rules, inputs, employer, employer_cents)
 
     employer_total = employer_before - relief.deduction - relief.exemption
-    urssaf_debit = wage.employee_total + employer_total
+    contributions = wage.employee_total + employer_total
     net_taxable = wage.net + sum(
         c for line, c in zip(employee, wage.employee, strict=True) if line.taxable
+    )
+    tax = _tax_side(
+        rules, inputs, structure, net_taxable=net_taxable, net=wage.net, contributions=contributions
     )
     shown = [_eur(half_up(b, kernel.share_den)) for b in wage.bases]
     new = tuple.__new__  # Line is a NamedTuple: build it without its Python-level __new__
@@ -532,41 +684,81 @@ def compute(rules: Rules, inputs: Inputs) -> Estimate:
     gross = _eur(wage.gross)
     warnings = [
         *relief.warnings,
+        *tax.warnings,
         *_context_warnings(rules, inputs, gross, wage.gross_hourly),
         *_provenance_warnings(rules, inputs),
     ]
-    return Estimate(
-        ruleset_version=rules.ruleset_version,
-        ruleset_hash=rules.ruleset_hash,
-        month=structure.month,
-        territory=rules.territory,
-        hours=inputs.hours,
-        paid_leave="included" if inputs.paid_leave_included else "excluded",
-        paid_leave_hours=inputs.paid_leave_hours,
-        non_resident=inputs.non_resident,
-        exemption_case=inputs.exemption,
-        gross_hourly=wage.gross_hourly,
-        net_hourly=wage.net_hourly,
-        gross=gross,
-        net=_eur(wage.net),
-        net_taxable=_eur(net_taxable),
-        employee_total=_eur(wage.employee_total),
-        employer_total_before_relief=_eur(employer_before),
-        deduction=_eur(relief.deduction),
-        deduction_hours=relief.deduction_hours,
-        deduction_per_hour=relief.deduction_per_hour,
-        exemption=_eur(relief.exemption),
-        exemption_cap=relief.cap,
-        employer_total=_eur(employer_total),
-        urssaf_debit=_eur(urssaf_debit),
-        total_cost=_eur(wage.net + urssaf_debit),
-        lines=lines,
-        warnings=tuple(warnings),
-        policies=(
-            ("inversion", rules.inversion_policy.choice),
-            ("totals", rules.totals_policy.choice),
+    # Positional construction (a NamedTuple's keyword __new__ costs microseconds at this
+    # size); each value is commented with its field, in the order of Estimate's fields.
+    return tuple.__new__(
+        Estimate,
+        (
+            rules.ruleset_version,  # ruleset_version
+            rules.ruleset_hash,  # ruleset_hash
+            structure.month,  # month
+            rules.territory,  # territory
+            inputs.hours,  # hours
+            "included" if inputs.paid_leave_included else "excluded",  # paid_leave
+            inputs.paid_leave_hours,  # paid_leave_hours
+            inputs.non_resident,  # non_resident
+            inputs.exemption,  # exemption_case
+            wage.gross_hourly,  # gross_hourly
+            wage.net_hourly,  # net_hourly
+            gross,  # gross
+            _eur(wage.net),  # net
+            _eur(net_taxable),  # net_taxable
+            _eur(wage.employee_total),  # employee_total
+            _eur(employer_before),  # employer_total_before_relief
+            _eur(relief.deduction),  # deduction
+            relief.deduction_hours,  # deduction_hours
+            relief.deduction_per_hour,  # deduction_per_hour
+            _eur(relief.exemption),  # exemption
+            relief.cap,  # exemption_cap
+            _eur(employer_total),  # employer_total
+            _eur(tax.urssaf_debit),  # urssaf_debit
+            _eur(wage.net + contributions),  # total_cost
+            tax.pas_rate,  # pas_rate
+            # pas_rate_source:
+            (
+                None
+                if tax.pas_rate is None
+                else ("personalised" if inputs.pas_rate is not None else "taux_neutre")
+            ),
+            _eur(tax.pas),  # pas_amount
+            _eur(wage.net - tax.pas),  # net_after_pas
+            _eur(tax.paid_to_employee),  # paid_to_employee
+            inputs.aids,  # aids
+            _eur(tax.credit),  # tax_credit
+            inputs.cesu_plus,  # cesu_plus
+            _eur(tax.advance),  # advance
+            _eur(
+                wage.net + contributions - _to_cents(inputs.aids) - tax.credit
+            ),  # cost_after_credit
+            lines,  # lines
+            tuple(warnings),  # warnings
+            # policies:
+            (
+                ("inversion", rules.inversion_policy.choice),
+                ("totals", rules.totals_policy.choice),
+            ),
         ),
     )
+
+
+def taux_neutre(rules: Rules, net_taxable: Decimal) -> Decimal | None:
+    """The taux neutre (percent) of the month's grid for a monthly net taxable, or None when
+    the Cesu did not withhold income tax that month. A base equal to a threshold takes that
+    bracket's rate."""
+    if not rules.pas_applies:
+        return None
+    structure = _structure(rules, non_resident=False)
+    return structure.pas_rates[bisect_right(structure.pas_thresholds, _to_cents(net_taxable)) - 1]
+
+
+# The public entry points run in the calculator's exact decimal context; the API, which
+# enters that context once for a whole estimate, calls the undecorated _make_inputs/_compute.
+make_inputs = in_exact_context(_make_inputs)
+compute = in_exact_context(_compute)
 
 
 def _context_warnings(rules: Rules, inputs: Inputs, gross: Decimal, gross_h: Decimal) -> list[str]:
@@ -608,7 +800,7 @@ def _context_warnings(rules: Rules, inputs: Inputs, gross: Decimal, gross_h: Dec
     return warnings
 
 
-_PROVENANCE_CACHE: dict[tuple[str, object, str, bool, str], tuple[str, ...]] = {}
+_PROVENANCE_CACHE: dict[tuple[str, object, str, bool, str, bool], tuple[str, ...]] = {}
 
 
 def _describe(item: Value | Choice | LineRule) -> str:
@@ -619,7 +811,7 @@ def _describe(item: Value | Choice | LineRule) -> str:
         shown = item.choice
         name, status, note = item.parameter, item.status, item.note
     else:
-        shown = str(item.value)
+        shown = item.display or str(item.value)
         name, status, note = item.parameter, item.status, item.note
     text = f"{status.replace('_', ' ')} value used: {name} = {shown}"
     if note:
@@ -629,7 +821,15 @@ def _describe(item: Value | Choice | LineRule) -> str:
 
 
 def _provenance_warnings(rules: Rules, inputs: Inputs) -> tuple[str, ...]:
-    key = (rules.ruleset_hash, rules.month, rules.territory, inputs.non_resident, inputs.exemption)
+    uses_grid = rules.pas_applies and inputs.pas_rate is None and not inputs.non_resident
+    key = (
+        rules.ruleset_hash,
+        rules.month,
+        rules.territory,
+        inputs.non_resident,
+        inputs.exemption,
+        uses_grid,
+    )
     cached = _PROVENANCE_CACHE.get(key)
     if cached is not None:
         return cached
@@ -646,6 +846,8 @@ def _provenance_warnings(rules: Rules, inputs: Inputs) -> tuple[str, ...]:
         used.append(rules.deduction_hourly)
     elif EXEMPTION_CASES[inputs.exemption].capped:
         used.extend((rules.smic_hourly, rules.age_70_cap_smic_hours, rules.paid_leave_uplift))
+    if uses_grid and rules.pas_grid_value is not None:
+        used.append(rules.pas_grid_value)
     lines = [_describe(item) for item in used if item.status != "confirmed"]
     # A line is described once even when it has an employee and an employer side.
     result = tuple(dict.fromkeys(lines))

@@ -1,19 +1,58 @@
 """Every rounding point of the calculator, named, with an explicit mode.
 
-Nothing here relies on the ambient decimal context (whose default rounding is half-even):
-each helper passes its rounding mode, and divisions run in :func:`exact`, a local context
-with enough digits that its own rounding never reaches the cent.
+Nothing relies on the caller's decimal context (whose default rounding is half-even and
+whose precision a program may change): the calculator's entry points run in
+:data:`EXACT_CONTEXT` (:func:`in_exact_context`), 40 significant digits, so that products
+and sums of money are exact and a division's own rounding stays far below the cent; every
+rounding to the cent is one of the named helpers below, with its mode.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
+import functools
+from collections.abc import Callable
+from decimal import (
+    ROUND_CEILING,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import ParamSpec, TypeVar
 
-__all__ = ["CENT", "ZERO", "ceil_cents", "exact_div", "round_cents"]
+__all__ = [
+    "CENT",
+    "EXACT_CONTEXT",
+    "ZERO",
+    "ceil_cents",
+    "exact_div",
+    "in_exact_context",
+    "round_cents",
+]
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-_EXACT = Context(prec=40)
+EXACT_CONTEXT = Context(
+    prec=40, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_exact_context(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` in :data:`EXACT_CONTEXT`, whatever the caller's decimal context is."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with localcontext(EXACT_CONTEXT):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def round_cents(amount: Decimal) -> Decimal:
@@ -28,6 +67,5 @@ def ceil_cents(amount: Decimal) -> Decimal:
 
 
 def exact_div(numerator: Decimal, denominator: Decimal) -> Decimal:
-    """Division at 40 significant digits, far below the cent for any wage; round after."""
-    with localcontext(_EXACT):
-        return numerator / denominator
+    """Division, to be rounded by the caller (40 digits inside the calculator's context)."""
+    return numerator / denominator

@@ -25,6 +25,7 @@ REQUIRED_PARAMETERS: dict[str, tuple[str, str]] = {
     "pas/taux_neutre/guadeloupe_martinique_reunion": ("bareme", "percent"),
     "pas/taux_neutre/guyane_mayotte": ("bareme", "percent"),
     "credit_impot/taux": ("scalar", "percent"),
+    "credit_impot/avance_immediate": ("scalar", "percent"),
     "credit_impot/plafond": ("scalar", "eur"),
     "credit_impot/majoration_plafond": ("scalar", "eur"),
     "credit_impot/plafond_maximum": ("scalar", "eur"),

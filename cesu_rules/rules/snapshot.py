@@ -60,6 +60,7 @@ class Value:
     start: date
     sources: tuple[Source, ...]
     note: str | None = None
+    display: str | None = None  # how to show a value that is not a number (a grid)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class Rules:
     totals_policy: Choice
     lines: tuple[LineRule, ...]
     assumptions: tuple[str, ...]
+    tax_credit_rate: Value
+    advance_share: Value | None  # avance immédiate with Cesu+; None before it existed
 
     @property
     def pas_applies(self) -> bool:
@@ -161,6 +164,17 @@ def _scalar(param: Parameter, day: date, territory: str) -> Value:
     if entry.not_applicable or entry.value is None:
         reason = f" ({entry.note.strip()})" if entry.note else ""
         raise NotInForceError(f"{param.name} has no value for {day:%Y-%m} in {territory}{reason}")
+    return Value(
+        param.name, entry.value, entry.status, entry.start, param.sources(entry), entry.note
+    )
+
+
+def _optional(param: Parameter, day: date) -> Value | None:
+    """A scalar that may legitimately not exist in a period (marked not_applicable)."""
+    entry = param.at(day)
+    assert isinstance(entry, ScalarEntry)
+    if entry.not_applicable or entry.value is None:
+        return None
     return Value(
         param.name, entry.value, entry.status, entry.start, param.sources(entry), entry.note
     )
@@ -251,6 +265,7 @@ def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") 
             pas_entry.start,
             pas_param.sources(pas_entry),
             pas_entry.note,
+            display=f"the grid in force from {pas_entry.start}",
         )
     rules = Rules(
         month=day,
@@ -276,6 +291,8 @@ def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") 
         totals_policy=_policy(p("politiques/arrondi/totaux"), day),
         lines=_lines(ruleset, day, territory),
         assumptions=spec.assumptions,
+        tax_credit_rate=_scalar(p("credit_impot/taux"), day, territory),
+        advance_share=_optional(p("credit_impot/avance_immediate"), day),
     )
     cache[key] = rules
     return rules
