@@ -23,6 +23,13 @@ from . import __version__
 from .calc.relief import EXEMPTION_CASES
 from .checks import Case, render_report, report_to_json, report_to_junit, run_paths
 from .errors import CesuRulesError, InputError, RulesetValidationError
+from .household import (
+    HouseholdFile,
+    compute_household,
+    load_household,
+    render_household,
+)
+from .household import report_to_json as household_to_json
 from .models import EstimateRequest, EstimateResponse, estimate_to_json
 from .report import render_estimate
 from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
@@ -384,19 +391,40 @@ def _cmd_estimate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     report = run_paths(args.paths)
     if args.junit:
-        target = Path(args.junit)
-        partial = target.with_name(target.name + ".partial")
-        try:
-            partial.write_bytes(report_to_junit(report))
-            partial.replace(target)  # written whole or not at all
-        except OSError as exc:
-            raise InputError(f"cannot write {args.junit}: {exc.strerror}") from None
+        _write_atomically(args.junit, report_to_junit(report).decode("utf-8"))
     if args.json:
         json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         out.write(render_report(report))
     return report.exit_status
+
+
+def _write_atomically(target: str, text: str) -> None:
+    """Write ``text`` to ``target`` whole or not at all (no partial file on error)."""
+    path = Path(target)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+
+
+def _cmd_household(args: argparse.Namespace, out: TextIO) -> int:
+    household = load_household(args.file)
+    ruleset = load_ruleset(args.rulesets) if args.rulesets else None
+    report = compute_household(household, ruleset, source=args.file)
+    if args.json:
+        text = json.dumps(household_to_json(report), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_household(report)
+    if args.out:
+        _write_atomically(args.out, text)
+    else:
+        out.write(text)
+    return EXIT_OK
 
 
 def _cmd_wire_request(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
@@ -415,6 +443,7 @@ _SCHEMAS: dict[str, type[BaseModel]] = {
     "estimate-input": EstimateRequest,
     "estimate-output": EstimateResponse,
     "check-case": Case,
+    "household": HouseholdFile,
     "wire-mapping": WireMapping,
 }
 
@@ -556,6 +585,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
 
+    household = commands.add_parser(
+        "household",
+        help="a household's months and years: several employees, shared 70+ cap, PAS, "
+        "tax credit, avance immédiate",
+        description="Compute every month of a household file (YAML or JSON, see "
+        "docs/household.md) and a summary per year.",
+    )
+    household.add_argument("file", metavar="FILE", help="household file (YAML or JSON)")
+    household.add_argument("--json", action="store_true", help="print JSON")
+    household.add_argument("--out", metavar="FILE", help="write the report to FILE")
+    household.add_argument(
+        "--rulesets",
+        metavar="DIR",
+        default=None,
+        help="use the ruleset directory DIR instead of the shipped one",
+    )
+
     wire = commands.add_parser("wire", help="the Urssaf wire format (mapping files)")
     wire_actions = wire.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     wire_actions.required = True
@@ -640,14 +686,15 @@ def main(
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    if args.command == "estimate":
-        return _cmd_estimate(args, out, stdin)
-    if args.command == "schema":
-        return _cmd_schema(args, out)
-    if args.command == "check":
-        return _cmd_check(args, out)
-    if args.command == "wire":
-        return _cmd_wire_request(args, out, err, stdin)
+    commands: dict[str, Callable[[], int]] = {
+        "estimate": lambda: _cmd_estimate(args, out, stdin),
+        "schema": lambda: _cmd_schema(args, out),
+        "check": lambda: _cmd_check(args, out),
+        "household": lambda: _cmd_household(args, out),
+        "wire": lambda: _cmd_wire_request(args, out, err, stdin),
+    }
+    if args.command in commands:
+        return commands[args.command]()
     if args.action == "validate":
         return _cmd_validate(args, out, err)
     return _RULESET_ACTIONS[args.action](load_ruleset(args.rulesets), args, out)

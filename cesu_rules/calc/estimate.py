@@ -558,11 +558,15 @@ def _relief(
             cap_cents = _to_cents(cap)
             if covered > cap_cents:
                 exemption = cap_cents
+                what = (
+                    f"at this employee's share, {cap} €, of the household's cap"
+                    if inputs.exemption_cap is not None
+                    else f"at {cap} € this month (65 × SMIC of wages per household)"
+                )
                 warnings.append(
-                    f"the 70+ exemption is capped at {cap} € this month (65 × SMIC of wages "
-                    f"per household); the {_eur(covered - cap_cents)} € above it are charged, "
-                    "and no déduction forfaitaire is applied to them (assumption: L241-10 "
-                    "forbids cumulating the deduction with an exemption)"
+                    f"the 70+ exemption is capped {what}; the {_eur(covered - cap_cents)} € "
+                    "above it are charged, and no déduction forfaitaire is applied to them "
+                    "(assumption: L241-10 forbids cumulating the deduction with an exemption)"
                 )
         return _Relief(0, ZERO, ZERO, exemption, cap, warnings)
     covered, _ = _covered(employer, cents, rules.deduction_relief)

@@ -1,0 +1,689 @@
+"""A household's months and years: several employees, the shared 70+ cap, PAS, the tax
+credit with its ceilings, the avance immédiate, and the yearly summary.
+
+The household is the real unit: the exemption of an employer aged 70+ is capped *per month
+and per household* (art. L241-10 I CSS; urssaf.fr: "plafonnée, par mois et par ménage"),
+whatever the number of employees. Each employee keeps their own déduction forfaitaire, CST,
+PAS and lines: they are computed by the monthly estimate.
+
+Allocation of the shared cap (no public rule found, so an assumption said in the result):
+when the exempted contributions of all employees exceed the cap, the cap is shared in
+proportion to each employee's exempted contributions, in cents, by the largest-remainder
+method with ties broken by employee id — the result does not depend on the order in which
+employees are listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from .api import default_ruleset, estimate
+from .calc.estimate import Estimate, compute, make_inputs
+from .calc.kernel import allocate_units
+from .calc.relief import EXEMPTION_CASES, age_70_cap
+from .calc.rounding import CENT, ZERO, round_cents
+from .errors import CesuRulesError, InputError, Problem
+from .models import estimate_to_json
+from .rules._problems import FileChecker
+from .rules._yaml import compose_document
+from .rules.loader import Ruleset
+from .rules.snapshot import parse_month, rules_at
+
+__all__ = [
+    "ACTIVITIES",
+    "HouseholdError",
+    "HouseholdFile",
+    "HouseholdMonth",
+    "HouseholdReport",
+    "YearSummary",
+    "compute_household",
+    "load_household",
+    "render_household",
+    "report_to_json",
+    "tax_credit_for_year",
+    "yearly_summary",
+]
+
+ACTIVITIES = (
+    "menage",
+    "garde_enfant",
+    "assistance",
+    "cours",
+    "petit_jardinage",
+    "assistance_informatique",
+    "petit_bricolage",
+    "autre",
+)
+# Activities with their own yearly sub-ceiling of the tax credit (CGI art. 199 sexdecies).
+SUB_CEILINGS = {
+    "petit_jardinage": "credit_impot/sous_plafond/petit_jardinage",
+    "assistance_informatique": "credit_impot/sous_plafond/assistance_informatique",
+    "petit_bricolage": "credit_impot/sous_plafond/petit_bricolage",
+}
+
+Territory = Literal[
+    "metropole", "alsace_moselle", "guadeloupe", "martinique", "guyane", "reunion", "mayotte"
+]
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f'expected an amount such as "50.00", got {value!r}')
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f'expected an amount such as "50.00", got {value!r}') from None
+    if not number.is_finite() or number != number.quantize(CENT):
+        raise ValueError(f'expected an amount in euros and cents such as "50.00", got {value!r}')
+    if number < 0:
+        raise ValueError(f"an amount must not be negative (got {value})")
+    return number
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaxSituation(_Strict):
+    """What the yearly ceiling of the tax credit depends on."""
+
+    dependents: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "children, household members over 65 and ascendants over 65 (APA): +1 500 € each"
+        ),
+    )
+    children_alternating: int = Field(
+        default=0, ge=0, description=("children in résidence alternée: +750 € each")
+    )
+    first_year: bool = Field(default=False, description="first year of direct employment")
+    invalidity: bool = Field(default=False, description="invalidity ceiling of 20 000 €")
+
+
+class HouseholdInfo(_Strict):
+    name: str | None = None
+    exemption: str = "none"
+    territory: Territory = "metropole"
+    cesu_plus: bool = False
+    tax: TaxSituation = TaxSituation()
+
+
+class Employee(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    activity: Literal[
+        "menage",
+        "garde_enfant",
+        "assistance",
+        "cours",
+        "petit_jardinage",
+        "assistance_informatique",
+        "petit_bricolage",
+        "autre",
+    ] = "menage"
+    territory: Territory | None = None
+    paid_leave: Literal["included", "excluded"] | None = None
+    pas_rate: Decimal | None = None
+    non_resident: bool = False
+
+
+class Aids(_Strict):
+    apa: Amount = ZERO
+    pch: Amount = ZERO
+    cesu_prefinance: Amount = ZERO
+    other: Amount = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.apa + self.pch + self.cesu_prefinance + self.other
+
+
+class Work(_Strict):
+    employee: str
+    hours: Decimal
+    net_hourly: Decimal | None = None
+    gross_hourly: Decimal | None = None
+    net_monthly: Decimal | None = None
+    paid_leave_hours: Decimal = ZERO
+    aids: Aids = Aids()
+
+
+class MonthEntry(_Strict):
+    month: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$")
+    work: tuple[Work, ...] = Field(min_length=1)
+
+
+class HouseholdFile(_Strict):
+    """A household file (YAML or JSON): the household, its employees and its months."""
+
+    household: HouseholdInfo = HouseholdInfo()
+    employees: tuple[Employee, ...] = Field(min_length=1)
+    months: tuple[MonthEntry, ...] = Field(min_length=1)
+
+
+class HouseholdError(InputError):
+    """A household file is invalid; ``problems`` lists every problem with its place."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def load_household(path: str | Path) -> HouseholdFile:
+    """Read and check a household file; raises HouseholdError naming the file and place."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    if path.suffix == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise HouseholdError(
+                [Problem(str(path), exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
+            ) from None
+    located, yaml_problems = compose_document(text)
+    checker = FileChecker(str(path), "", located)
+    for problem in yaml_problems:
+        checker.add_at(problem.line, problem.column, problem.message)
+    household: HouseholdFile | None = None
+    if located is not None and not yaml_problems:
+        if not isinstance(located.data, dict):
+            checker.add_at(1, 1, "a household file is a mapping with household, employees, months")
+        else:
+            try:
+                household = HouseholdFile.model_validate(located.data)
+            except ValidationError as exc:
+                checker.pydantic(exc, HouseholdFile)
+    if household is not None:
+        _check_household(household, checker)
+    if checker.problems or household is None:
+        if not checker.problems:
+            checker.add_at(1, 1, "empty household file")
+        raise HouseholdError(checker.problems)
+    return household
+
+
+def _check_household(household: HouseholdFile, checker: FileChecker) -> None:
+    if household.household.exemption not in EXEMPTION_CASES:
+        checker.add(
+            ("household", "exemption"),
+            f"unknown exemption; choose one of: {', '.join(EXEMPTION_CASES)}",
+        )
+    ids: dict[str, int] = {}
+    for i, employee in enumerate(household.employees):
+        if employee.id in ids:
+            checker.add(
+                ("employees", i, "id"),
+                f"employee {employee.id!r} is listed twice (also employees[{ids[employee.id]}])",
+            )
+        ids.setdefault(employee.id, i)
+    seen_months: dict[str, int] = {}
+    for m, entry in enumerate(household.months):
+        if entry.month in seen_months:
+            checker.add(
+                ("months", m, "month"),
+                f"month {entry.month} is listed twice (also months[{seen_months[entry.month]}])",
+            )
+        seen_months.setdefault(entry.month, m)
+        listed: set[str] = set()
+        for w, work in enumerate(entry.work):
+            where = ("months", m, "work", w, "employee")
+            if work.employee not in ids:
+                checker.add(
+                    where, f"unknown employee {work.employee!r}; the employees are {', '.join(ids)}"
+                )
+            elif work.employee in listed:
+                checker.add(where, f"employee {work.employee!r} is listed twice in {entry.month}")
+            listed.add(work.employee)
+
+
+# ---------------------------------------------------------------------------------------------
+# Computing
+
+
+@dataclass(frozen=True)
+class HouseholdMonth:
+    """One month of a household: each employee's estimate and the household's totals."""
+
+    month: str
+    estimates: tuple[tuple[str, Estimate], ...]  # (employee id, estimate), as listed
+    exemption_cap: Decimal | None
+    exempted_before_cap: Decimal
+    warnings: tuple[str, ...]
+
+    def total(self, name: str) -> Decimal:
+        return sum((getattr(e, name) for _, e in self.estimates), ZERO)
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    months: int
+    net: Decimal
+    gross: Decimal
+    contributions: Decimal
+    pas: Decimal
+    expense: Decimal
+    aids: Decimal
+    eligible: Decimal
+    ceiling: Decimal
+    retained: Decimal
+    credit: Decimal
+    advances: Decimal
+    balance: Decimal  # credit - advances: > 0 comes with the tax return, < 0 is to repay
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HouseholdReport:
+    months: tuple[HouseholdMonth, ...]
+    years: tuple[YearSummary, ...]
+    ruleset_version: str
+    ruleset_hash: str
+    name: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _kwargs(household: HouseholdFile, employee: Employee, work: Work) -> dict[str, Any]:
+    return {
+        "hours": work.hours,
+        "net_hourly": work.net_hourly,
+        "gross_hourly": work.gross_hourly,
+        "net_monthly": work.net_monthly,
+        "territory": employee.territory or household.household.territory,
+        "paid_leave": employee.paid_leave,
+        "paid_leave_hours": work.paid_leave_hours,
+        "non_resident": employee.non_resident,
+        "exemption": household.household.exemption,
+        "pas_rate": employee.pas_rate,
+        "aids": work.aids.total,
+        "cesu_plus": household.household.cesu_plus,
+    }
+
+
+_NO_CAP = Decimal(10) ** 12  # first pass: what each employee's exemption would be uncapped
+
+
+def _month(
+    household: HouseholdFile, entry: MonthEntry, ruleset: Ruleset, where: str
+) -> HouseholdMonth:
+    employees = {e.id: e for e in household.employees}
+    case = household.household.exemption
+    capped = case in EXEMPTION_CASES and EXEMPTION_CASES[case].capped
+    items = [
+        (work.employee, _kwargs(household, employees[work.employee], work)) for work in entry.work
+    ]
+
+    def run(kwargs: dict[str, Any], cap_share: Decimal | None = None) -> Estimate:
+        """One employee's estimate; ``cap_share`` replaces the 70+ cap (household share)."""
+        try:
+            if cap_share is None:
+                return estimate(entry.month, ruleset=ruleset, **kwargs)
+            rules = rules_at(ruleset, entry.month, kwargs["territory"])
+            options = {k: v for k, v in kwargs.items() if k != "territory"}
+            inputs = make_inputs(rules, **options)._replace(exemption_cap=cap_share)
+            return compute(rules, inputs)
+        except CesuRulesError as exc:
+            raise InputError(f"{where}: {exc}") from None
+
+    if not capped or len(items) == 1:
+        estimates = [(eid, run(kwargs)) for eid, kwargs in items]
+        cap = estimates[0][1].exemption_cap if capped else None
+        exempted = sum((e.exemption for _, e in estimates), ZERO)
+        return HouseholdMonth(entry.month, tuple(estimates), cap, exempted, ())
+
+    # The shared cap: first each employee uncapped, then the cap shared if it binds.
+    uncapped = {eid: run(kwargs, _NO_CAP) for eid, kwargs in items}
+    covered = {eid: e.exemption for eid, e in uncapped.items()}
+    rules = rules_at(ruleset, entry.month, household.household.territory)
+    regimes = {e.paid_leave for e in uncapped.values()}
+    warnings = []
+    if len(regimes) > 1:
+        warnings.append(
+            "employees with and without the 10 % paid-leave uplift: the cap "
+            "with paid leave included (the higher) is used (assumption)"
+        )
+    rate = sum(
+        (
+            line.rate
+            for line in rules.lines
+            if line.side == "employer" and "exemption" in line.reliefs
+        ),
+        ZERO,
+    )
+    cap = age_70_cap(rules, rate, paid_leave_included="included" in regimes)
+    total = sum(covered.values(), ZERO)
+    if total <= cap:
+        estimates = [(eid, uncapped[eid]) for eid, _ in items]
+        return HouseholdMonth(entry.month, tuple(estimates), cap, total, tuple(warnings))
+    order = sorted(covered)  # by id: the allocation does not depend on the listing order
+    shares_cents = allocate_units(
+        int(cap * 100),
+        [int(covered[eid] * 100) * int(cap * 100) for eid in order],
+        int(total * 100),
+    )
+    shares = {eid: Decimal(c) * CENT for eid, c in zip(order, shares_cents, strict=True)}
+    warnings.append(
+        f"the household's 70+ exemption cap of {cap} € binds (exempted contributions "
+        f"{total} €): it is shared in proportion to each employee's exempted contributions "
+        "(assumption: no public allocation rule)"
+    )
+    estimates = [(eid, run(kwargs, shares[eid])) for eid, kwargs in items]
+    return HouseholdMonth(entry.month, tuple(estimates), cap, total, tuple(warnings))
+
+
+def _param(ruleset: Ruleset, name: str, day: dt.date) -> Decimal:
+    return ruleset.parameter(name).value_at(day)
+
+
+def tax_credit_for_year(
+    ruleset: Ruleset, year: int, tax: TaxSituation, eligible_by_activity: dict[str, Decimal]
+) -> tuple[Decimal, Decimal, Decimal, list[str]]:
+    """(ceiling, expense retained, credit, notes) for a year's eligible expense by activity.
+
+    Ceiling (CGI art. 199 sexdecies, values in force on 1 January): 12 000 € + 1 500 € per
+    dependent (750 € per child in résidence alternée), at most 15 000 €; the first year of
+    direct employment 15 000 € + increments, at most 18 000 €; invalidity 20 000 €. Petit
+    jardinage, assistance informatique and petit bricolage have their own sub-ceilings.
+    The credit is the rate (50 %) of the retained expense, rounded half-up to the cent.
+    """
+    day = dt.date(year, 1, 1)
+
+    def p(name: str) -> Decimal:
+        return _param(ruleset, f"credit_impot/{name}", day)
+
+    notes: list[str] = []
+    step = p("majoration_plafond")
+    increments = step * tax.dependents + step / 2 * tax.children_alternating
+    if tax.invalidity:
+        ceiling = p("plafond_invalidite")
+        notes.append(f"invalidity ceiling {ceiling} € (no increments)")
+    elif tax.first_year:
+        ceiling = min(p("plafond_premiere_annee") + increments, p("plafond_maximum_premiere_annee"))
+        notes.append(
+            f"first-year ceiling: {p('plafond_premiere_annee')} € + {increments} € "
+            f"of increments, at most {p('plafond_maximum_premiere_annee')} €"
+        )
+    else:
+        ceiling = min(p("plafond") + increments, p("plafond_maximum"))
+        notes.append(
+            f"ceiling: {p('plafond')} € + {increments} € of increments, at most "
+            f"{p('plafond_maximum')} €"
+        )
+    retained = ZERO
+    for act, amount in sorted(eligible_by_activity.items()):
+        kept = amount
+        if act in SUB_CEILINGS:
+            sub = _param(ruleset, SUB_CEILINGS[act], day)
+            if amount > sub:
+                notes.append(f"{act}: {amount} € of expense limited to its sub-ceiling {sub} €")
+                kept = sub
+        retained += kept
+    if retained > ceiling:
+        notes.append(f"expense {retained} € limited to the ceiling {ceiling} €")
+        retained = ceiling
+    return ceiling, retained, round_cents(retained * p("taux") / 100), notes
+
+
+def yearly_summary(
+    household: HouseholdFile, months: Sequence[HouseholdMonth], ruleset: Ruleset, year: int
+) -> YearSummary:
+    """The year's totals and tax credit under the applicable ceilings."""
+    chosen = [m for m in months if m.month.startswith(f"{year}-")]
+    activity: dict[str, str] = {e.id: e.activity for e in household.employees}
+    eligible_by_activity: dict[str, Decimal] = {}
+    for m in chosen:
+        for eid, e in m.estimates:
+            act = activity[eid]
+            eligible_by_activity[act] = eligible_by_activity.get(act, ZERO) + e.total_cost - e.aids
+    ceiling, retained, credit, notes = tax_credit_for_year(
+        ruleset, year, household.household.tax, eligible_by_activity
+    )
+    expense = sum((m.total("total_cost") for m in chosen), ZERO)
+    aids = sum((m.total("aids") for m in chosen), ZERO)
+    advances = sum((m.total("advance") for m in chosen), ZERO)
+    missing = 12 - len(chosen)
+    if missing:
+        notes.append(f"{missing} month(s) of {year} are not in the file and are not counted")
+    return YearSummary(
+        year=year,
+        months=len(chosen),
+        net=sum((m.total("net") for m in chosen), ZERO),
+        gross=sum((m.total("gross") for m in chosen), ZERO),
+        contributions=sum(
+            (m.total("employee_total") + m.total("employer_total") for m in chosen), ZERO
+        ),
+        pas=sum((m.total("pas_amount") for m in chosen), ZERO),
+        expense=expense,
+        aids=aids,
+        eligible=expense - aids,
+        ceiling=ceiling,
+        retained=retained,
+        credit=credit,
+        advances=advances,
+        balance=credit - advances,
+        notes=tuple(notes),
+    )
+
+
+def compute_household(
+    household: HouseholdFile, ruleset: Ruleset | None = None, *, source: str = "household"
+) -> HouseholdReport:
+    """Every month of the household, then a summary per calendar year."""
+    ruleset = ruleset or default_ruleset()
+    months = []
+    for index, entry in sorted(enumerate(household.months), key=lambda item: item[1].month):
+        parse_month(entry.month)
+        months.append(
+            _month(household, entry, ruleset, f"{source}: months[{index}] ({entry.month})")
+        )
+    years = sorted({int(m.month[:4]) for m in months})
+    return HouseholdReport(
+        months=tuple(months),
+        years=tuple(yearly_summary(household, months, ruleset, y) for y in years),
+        ruleset_version=ruleset.version,
+        ruleset_hash=ruleset.hash,
+        name=household.household.name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+_MONTH_TOTALS = (
+    "gross",
+    "net",
+    "employee_total",
+    "employer_total",
+    "deduction",
+    "exemption",
+    "pas_amount",
+    "net_after_pas",
+    "urssaf_debit",
+    "paid_to_employee",
+    "total_cost",
+    "aids",
+    "tax_credit",
+    "advance",
+    "cost_after_credit",
+)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def report_to_json(report: HouseholdReport) -> dict[str, Any]:
+    """The JSON form of a household report (money as decimal strings)."""
+    return {
+        "ruleset_version": report.ruleset_version,
+        "ruleset_hash": report.ruleset_hash,
+        "name": report.name,
+        "months": [
+            {
+                "month": m.month,
+                "exemption_cap": _money(m.exemption_cap),
+                "exempted_before_cap": _money(m.exempted_before_cap),
+                "totals": {name: _money(m.total(name)) for name in _MONTH_TOTALS},
+                "warnings": list(m.warnings),
+                "employees": [{"id": eid, **estimate_to_json(e)} for eid, e in m.estimates],
+            }
+            for m in report.months
+        ],
+        "years": [
+            {
+                "year": y.year,
+                "months": y.months,
+                **{
+                    name: _money(getattr(y, name))
+                    for name in (
+                        "net",
+                        "gross",
+                        "contributions",
+                        "pas",
+                        "expense",
+                        "aids",
+                        "eligible",
+                        "ceiling",
+                        "retained",
+                        "credit",
+                        "advances",
+                        "balance",
+                    )
+                },
+                "notes": list(y.notes),
+            }
+            for y in report.years
+        ],
+    }
+
+
+def _eur(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", " ")
+
+
+def render_household(report: HouseholdReport) -> str:
+    """A readable report: one table per month, then one summary per year."""
+    out = [
+        f"Household {report.name or ''}".rstrip(),
+        f"ruleset {report.ruleset_version} ({report.ruleset_hash[:19]}…)",
+        "",
+    ]
+    provenance: dict[str, None] = {}  # ordered set of the values-used warnings
+    head = (
+        "employee",
+        "hours",
+        "net",
+        "gross",
+        "contrib.",
+        "relief",
+        "PAS",
+        "debited",
+        "cost",
+        "credit",
+    )
+    widths = (12, 7, 10, 10, 10, 9, 8, 10, 10, 10)
+    for m in report.months:
+        cap = (
+            ""
+            if m.exemption_cap is None
+            else (
+                f" — 70+ exemption cap {_eur(m.exemption_cap)} € "
+                f"(exempted contributions before the cap {_eur(m.exempted_before_cap)} €)"
+            )
+        )
+        out.append(f"{m.month}{cap}")
+        out.append(
+            "  ".join(
+                h.rjust(w) if i else h.ljust(w)
+                for i, (h, w) in enumerate(zip(head, widths, strict=True))
+            )
+        )
+        rows = [
+            (
+                eid,
+                e.hours,
+                e.net,
+                e.gross,
+                e.employee_total + e.employer_total,
+                e.deduction + e.exemption,
+                e.pas_amount,
+                e.urssaf_debit,
+                e.total_cost,
+                e.tax_credit,
+            )
+            for eid, e in m.estimates
+        ]
+        if len(rows) > 1:
+            rows.append(
+                (
+                    "household",
+                    m.total("hours"),
+                    m.total("net"),
+                    m.total("gross"),
+                    m.total("employee_total") + m.total("employer_total"),
+                    m.total("deduction") + m.total("exemption"),
+                    m.total("pas_amount"),
+                    m.total("urssaf_debit"),
+                    m.total("total_cost"),
+                    m.total("tax_credit"),
+                )
+            )
+        for row in rows:
+            cells = [str(row[0]).ljust(widths[0]), str(row[1]).rjust(widths[1])]
+            cells += [_eur(v).rjust(w) for v, w in zip(row[2:], widths[2:], strict=True)]
+            out.append("  ".join(cells))
+        out.extend(f"  note: {w}" for w in m.warnings)
+        seen: set[tuple[str, str]] = set()
+        for eid, e in m.estimates:
+            for w in e.warnings:
+                if " value used: " in w:
+                    provenance.setdefault(w, None)
+                elif (eid, w) not in seen:
+                    seen.add((eid, w))
+                    out.append(f"  {eid}: {w}")
+        out.append("")
+    for y in report.years:
+        out.append(f"Year {y.year} ({y.months} month(s))")
+        for label, value in (
+            ("net wages", y.net),
+            ("gross wages", y.gross),
+            ("contributions", y.contributions),
+            ("income tax withheld (PAS)", y.pas),
+            ("expense (wages + contributions)", y.expense),
+            ("aids", y.aids),
+            ("eligible expense", y.eligible),
+            ("ceiling", y.ceiling),
+            ("expense retained", y.retained),
+            ("tax credit (50 %)", y.credit),
+            ("advanced during the year", y.advances),
+        ):
+            out.append(f"  {label:<34}{_eur(value):>12} €")
+        if y.balance >= 0:
+            out.append(f"  {'still due to you (tax return)':<34}{_eur(y.balance):>12} €")
+        else:
+            out.append(f"  {'to repay (advanced too much)':<34}{_eur(-y.balance):>12} €")
+        out.extend(f"  note: {n}" for n in y.notes)
+        out.append("")
+    if provenance:
+        out.append("Values used that are not confirmed by two sources:")
+        out.extend(f"  - {w}" for w in provenance)
+        out.append("")
+    return "\n".join(out)
