@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cesu_rules import InputError, default_ruleset, estimate, rules_at
+from cesu_rules.calc import estimate as estimate_module
 from cesu_rules.calc.estimate import compute, make_inputs
 from cesu_rules.calc.kernel import base_units, build_kernel, half_up, line_units
 from cesu_rules.calc.rounding import round_cents
@@ -250,3 +251,31 @@ def test_every_rounding_policy_keeps_the_invariants(
             if cap is not None:
                 raw = min(raw, cap)
             assert abs(line.amount - raw) <= CENT  # each line rounded on its own
+
+
+@PROFILE
+@given(
+    months,
+    st.sampled_from(["metropole", "mayotte", "alsace_moselle"]),
+    st.booleans(),
+    st.booleans(),
+    st.decimals(min_value=Decimal("0.25"), max_value=Decimal(208), places=2),
+)
+def test_the_minimum_wage_fast_path_never_accepts_a_wage_under_the_minimum(
+    month: str, territory: str, included: bool, non_resident: bool, h: Decimal
+) -> None:
+    if territory == "mayotte" and month < "2021-01":
+        return
+    rules = rules_at(default_ruleset(), month, territory)
+    structure = estimate_module._structure(rules, non_resident)
+    safe = structure.safe_net[included]
+    minimum = rules.smic_hourly.value
+    if included:
+        minimum = round_cents(minimum * Decimal("1.1"))
+    exact = gross_from_net(
+        safe * h,
+        list(structure.employee),
+        rules.pss_monthly.value,
+        rules.csg_base_share.value / 100,
+    )
+    assert round_cents(exact / h) >= minimum

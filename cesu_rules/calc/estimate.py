@@ -316,13 +316,21 @@ def _make_inputs(
 
 
 def _check_minimum_wage(rules: Rules, inputs: Inputs) -> None:
+    structure = _structure(rules, inputs.non_resident)
+    # Fast path: a net at least this high is above the minimum on any line structure
+    # (below the PSS gross = net / (1 - rate); above it the hourly gross exceeds
+    # PSS / 208 h, far above any minimum).
+    if (
+        inputs.net_hourly is not None
+        and inputs.net_hourly >= structure.safe_net[inputs.paid_leave_included]
+    ):
+        return
     smic = rules.smic_hourly.value
     minimum = smic
     what = f"the SMIC ({smic} € gross an hour)"
     if inputs.paid_leave_included:
         minimum = round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
         what = f"110 % of the SMIC {smic} €, paid leave included"
-    structure = _structure(rules, inputs.non_resident)
     rate = structure.slopes[0]
     if inputs.gross_hourly is not None:
         gross_h = inputs.gross_hourly
@@ -372,6 +380,7 @@ class _Structure(NamedTuple):
     month: str
     pas_thresholds: tuple[int, ...]  # cents
     pas_rates: tuple[Decimal, ...]  # percent
+    safe_net: tuple[Decimal, Decimal]  # net hourly surely above the minimum: [excluded, included]
 
 
 _STRUCTURES: dict[tuple[str, object, str, bool], _Structure] = {}
@@ -416,9 +425,16 @@ def _structure(rules: Rules, non_resident: bool) -> _Structure:
             f"{rules.month:%Y-%m}",
             tuple(_to_cents(b.threshold) for b in rules.pas_grid),
             tuple(b.rate_percent for b in rules.pas_grid),
+            _safe_nets(rules, segment_slopes(employee, share)[0]),
         )
         _STRUCTURES[key] = cached
     return cached
+
+
+def _safe_nets(rules: Rules, rate: Decimal) -> tuple[Decimal, Decimal]:
+    smic = rules.smic_hourly.value
+    with_leave = round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
+    return (ceil_cents(smic * (_ONE - rate)) + CENT, ceil_cents(with_leave * (_ONE - rate)) + CENT)
 
 
 def _eur(cents: int) -> Decimal:
