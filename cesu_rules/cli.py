@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
+from .api import default_ruleset
 from .calc.relief import EXEMPTION_CASES
 from .checks import Case, render_report, report_to_json, report_to_junit, run_paths
 from .errors import CesuRulesError, InputError, RulesetValidationError
@@ -427,6 +428,76 @@ def _cmd_household(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_batch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .batch import compute_batch  # noqa: PLC0415 - needs numpy, imported on use
+    from .tables import output_table, read_table, table_columns, write_table  # noqa: PLC0415
+
+    ruleset = _ruleset_for(args)
+    table = read_table(args.input_file)
+    columns, passed = table_columns(table)
+    if passed:
+        err.write(f"cesu-rules: note: columns passed through unchanged: {', '.join(passed)}\n")
+    results, errors = compute_batch(columns, ruleset)
+    write_table(output_table(table, results, errors), args.out)
+    failed = sum(1 for e in errors if e)
+    out.write(
+        f"{len(errors):,} rows computed into {args.out} ({failed:,} with an error, see "
+        f"the 'error' column); ruleset {ruleset.version}\n"
+    )
+    return EXIT_OK
+
+
+def _ruleset_for(args: argparse.Namespace) -> Ruleset:
+    base = load_ruleset(args.rulesets) if args.rulesets else default_ruleset()
+    if getattr(args, "reform", None):
+        from .reform import load_reform  # noqa: PLC0415
+
+        return load_reform(args.reform, base)
+    return base
+
+
+def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from .reform import load_reform  # noqa: PLC0415
+    from .simulate import (  # noqa: PLC0415
+        load_scenario,
+        plot_result,
+        render_summary,
+        run_scenario,
+        write_result,
+    )
+
+    scenario, axes = load_scenario(args.scenario)
+    if args.plot and scenario.plot is None:
+        raise InputError(
+            f"{args.scenario}: --plot needs a 'plot' section in the scenario, "
+            "such as plot: {x: hours, y: total_cost}"
+        )
+    base = load_ruleset(args.rulesets) if args.rulesets else default_ruleset()
+    ruleset = load_reform(args.reform, base) if args.reform else base
+    baseline = None
+    if args.compare is not None:
+        baseline = base if args.compare == "shipped" else load_reform(args.compare, base)
+    elif args.reform:
+        baseline = base
+    result = run_scenario(
+        scenario,
+        axes,
+        ruleset,
+        baseline=baseline,
+        base_dir=Path(args.scenario).parent,
+        progress=sys.stderr.isatty(),
+    )
+    if args.out:
+        write_result(result, args.out)
+    if args.plot:
+        plot_result(result, scenario, args.plot)
+    out.write(render_summary(result))
+    for target in (args.out, args.plot):
+        if target:
+            out.write(f"written: {target}\n")
+    return EXIT_OK
+
+
 def _cmd_wire_request(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     mapping = load_mapping(args.mapping)
     request = _read_request(args, stdin)
@@ -555,6 +626,50 @@ _EXEMPTIONS_EPILOG = "exemptions: " + "; ".join(
 )
 
 
+def _add_analysis_commands(commands: Any) -> None:
+    """`simulate` and `batch`: the what-if and table commands (numpy, pyarrow)."""
+    simulate = commands.add_parser(
+        "simulate",
+        help="what-if grids of scenarios, reform overlays, comparisons and charts",
+        description="Run a scenario file (fixed inputs and axes, or a table of cases) with "
+        "the batch engine; see docs/simulate.md.",
+    )
+    simulate.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    simulate.add_argument("--reform", metavar="FILE", help="reform overlay applied to the rules")
+    simulate.add_argument(
+        "--compare",
+        metavar="BASELINE",
+        help="baseline to compare with: 'shipped' or a reform file "
+        "(default with --reform: the shipped rules)",
+    )
+    simulate.add_argument("--out", metavar="FILE", help="write every row (.csv, .json, .parquet)")
+    simulate.add_argument("--plot", metavar="FILE", help="draw the scenario's chart (.png, .svg)")
+    simulate.add_argument(
+        "--rulesets",
+        metavar="DIR",
+        default=None,
+        help="use the ruleset directory DIR instead of the shipped one",
+    )
+
+    batch = commands.add_parser(
+        "batch",
+        help="compute a table of estimates (CSV or Parquet in and out)",
+        description="Compute one estimate per row of IN (columns: month, hours, net_hourly "
+        "or gross_hourly or net_monthly, and optionally territory, paid_leave, "
+        "paid_leave_hours, non_resident, exemption, pas_rate, aids, cesu_plus). Rows that "
+        "cannot be computed get a message in the 'error' column.",
+    )
+    batch.add_argument("input_file", metavar="IN", help="input table (.csv or .parquet)")
+    batch.add_argument("--out", metavar="OUT", required=True, help="output (.csv or .parquet)")
+    batch.add_argument("--reform", metavar="FILE", help="reform overlay applied to the rules")
+    batch.add_argument(
+        "--rulesets",
+        metavar="DIR",
+        default=None,
+        help="use the ruleset directory DIR instead of the shipped one",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cesu-rules",
@@ -584,6 +699,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", metavar="PATH", nargs="+", help="case files or folders")
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+
+    _add_analysis_commands(commands)
 
     household = commands.add_parser(
         "household",
@@ -691,6 +808,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO)
         "schema": lambda: _cmd_schema(args, out),
         "check": lambda: _cmd_check(args, out),
         "household": lambda: _cmd_household(args, out),
+        "simulate": lambda: _cmd_simulate(args, out),
+        "batch": lambda: _cmd_batch(args, out, err),
         "wire": lambda: _cmd_wire_request(args, out, err, stdin),
     }
     if args.command in commands:

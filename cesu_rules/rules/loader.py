@@ -41,7 +41,14 @@ from .schema import (
     Source,
 )
 
-__all__ = ["MANIFEST_NAME", "Parameter", "Ruleset", "load_ruleset", "validate_ruleset"]
+__all__ = [
+    "MANIFEST_NAME",
+    "Parameter",
+    "Ruleset",
+    "check_parameter_spec",
+    "load_ruleset",
+    "validate_ruleset",
+]
 
 MANIFEST_NAME = "ruleset.yaml"
 
@@ -276,6 +283,15 @@ def _check_units(spec: ParameterFile, checker: FileChecker) -> None:
         checker.add(("unit",), "unit 'choice' is for policy parameters only")
     if isinstance(spec, BaremeFile) and spec.threshold_unit != "eur":
         checker.add(("threshold_unit",), "grid thresholds are in 'eur'")
+
+
+def check_parameter_spec(spec: ParameterFile, path: str, name: str) -> list[Problem]:
+    """The problems of an already-parsed parameter (units, dates, statuses, payloads);
+    used to validate parameters built in memory, such as reform overlays."""
+    checker = FileChecker(path, name, None)
+    _check_units(spec, checker)
+    _check_entries(spec, checker)
+    return checker.problems
 
 
 def _parse_parameter(

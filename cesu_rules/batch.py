@@ -1,0 +1,504 @@
+"""The batch engine: millions of monthly estimates, vectorised, to the same cent as the
+scalar path.
+
+Rows are grouped by (month, territory, residence) — each group shares one line structure —
+and every figure is computed on int64 arrays of cents with the integer formulas of
+:mod:`cesu_rules.calc.kernel`: rates as integer fractions, every rounding an integer
+division with its rule (half-up, or floor + largest remainder). A differential property test
+proves that every row equals :func:`cesu_rules.estimate` to the cent.
+
+Scope: the rounding policies selected by the shipped rulesets (``inversion: monthly``,
+``totals: total_then_lines``); no household cap sharing (one row is one employee's month);
+rows that the scalar path would refuse get an ``error`` text instead of figures.
+
+numpy is needed (``pip install 'cesu-rules[batch]'``); pyarrow for CSV/Parquet files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Any
+
+from .calc.estimate import _Structure, _structure
+from .calc.relief import EXEMPTION_CASES, age_70_cap
+from .calc.rounding import EXACT_CONTEXT, round_cents
+from .errors import CesuRulesError, InputError, NotInForceError
+from .rules.loader import Ruleset
+from .rules.schema import TERRITORIES
+from .rules.snapshot import Rules, rules_at
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+    BoolArray = npt.NDArray[np.bool_]
+
+__all__ = ["INPUT_COLUMNS", "OUTPUT_COLUMNS", "BatchError", "compute_batch", "require_numpy"]
+
+# Input columns: money in cents, hours and rates in hundredths; -1 means "not given".
+INPUT_COLUMNS = (
+    "month",
+    "territory",
+    "hours",
+    "net_hourly",
+    "gross_hourly",
+    "net_monthly",
+    "paid_leave",
+    "paid_leave_hours",
+    "non_resident",
+    "exemption",
+    "pas_rate",
+    "aids",
+    "cesu_plus",
+)
+# Output columns, all integer cents (hourly figures too).
+OUTPUT_COLUMNS = (
+    "gross_hourly",
+    "net_hourly",
+    "gross",
+    "net",
+    "net_taxable",
+    "employee_total",
+    "employer_total_before_relief",
+    "deduction",
+    "exemption",
+    "employer_total",
+    "urssaf_debit",
+    "total_cost",
+    "pas_amount",
+    "net_after_pas",
+    "paid_to_employee",
+    "tax_credit",
+    "advance",
+    "cost_after_credit",
+)
+
+
+class BatchError(CesuRulesError):
+    """The batch engine cannot run these rules or inputs (the message says why)."""
+
+
+def require_numpy() -> Any:
+    try:
+        import numpy  # noqa: PLC0415 - optional dependency, imported on use
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise BatchError("the batch engine needs numpy: pip install 'cesu-rules[batch]'") from None
+    return numpy
+
+
+def _fraction(value: Decimal) -> tuple[int, int]:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    scale = 10 ** max(0, -exponent)
+    return int(value * scale), scale
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Integer parameters of one (month, territory, residence) group."""
+
+    rules: Rules
+    structure: _Structure
+    non_resident: bool
+    slope_num: tuple[int, int, int]
+    slope_den: int
+    min_excluded: int  # cents
+    min_included: int
+    max_hours: int  # hundredths
+    leave_threshold: int  # hundredths
+    deduction_per_hour: int  # cents
+    employer_exempt_mask: tuple[bool, ...]
+    employer_deduction_mask: tuple[bool, ...]
+    employee_taxable_mask: tuple[bool, ...]
+    cap_excluded: int  # cents, 70+ cap
+    cap_included: int
+    pas_thresholds: tuple[int, ...]
+    pas_rates: tuple[int, ...]  # hundredths of percent
+    credit_rate: int  # hundredths of percent
+    advance_rate: int | None
+
+
+def _group(rules: Rules, non_resident: bool) -> _Group:
+    structure = _structure(rules, non_resident)
+    fractions = [_fraction(s) for s in structure.slopes]
+    den = max(d for _, d in fractions)
+    nums = tuple(n * (den // d) for n, d in fractions)
+    smic = rules.smic_hourly.value
+    uplift = 1 + rules.paid_leave_uplift.value / 100
+    employer = structure.employer
+    exempt_rate = sum((line.rate for line in employer if "exemption" in line.reliefs), Decimal(0))
+    with localcontext(EXACT_CONTEXT):
+        cap_ex = age_70_cap(rules, exempt_rate, paid_leave_included=False)
+        cap_in = age_70_cap(rules, exempt_rate, paid_leave_included=True)
+    advance = rules.advance_share
+    return _Group(
+        rules=rules,
+        structure=structure,
+        non_resident=non_resident,
+        slope_num=(nums[0], nums[1], nums[2]),
+        slope_den=den,
+        min_excluded=int(smic * 100),
+        min_included=int(round_cents(smic * uplift) * 100),
+        max_hours=int(rules.max_monthly_hours.value * 100),
+        leave_threshold=int(rules.paid_leave_threshold_hours.value * 100),
+        deduction_per_hour=int(rules.deduction_hourly.value * 100),
+        employer_exempt_mask=tuple("exemption" in line.reliefs for line in employer),
+        employer_deduction_mask=tuple(rules.deduction_relief in line.reliefs for line in employer),
+        employee_taxable_mask=tuple(line.taxable for line in structure.employee),
+        cap_excluded=int(cap_ex * 100),
+        cap_included=int(cap_in * 100),
+        pas_thresholds=structure.pas_thresholds,
+        pas_rates=tuple(int(r * 100) for r in structure.pas_rates),
+        credit_rate=int(rules.tax_credit_rate.value * 100),
+        advance_rate=None if advance is None else int(advance.value * 100),
+    )
+
+
+def _half_up(np: Any, x: Any, d: Any) -> Any:
+    """Round x / d half-up for non-negative x (d > 0, scalar or array)."""
+    return (2 * x + d) // (2 * d)
+
+
+def _lines(np: Any, specs: Iterable[tuple[int, int, int | None]], bases: Any, unit: int) -> Any:
+    """Exact amounts (units) of each line, shape (rows, lines)."""
+    columns = []
+    for base, rate, cap in specs:
+        amount = bases[base] * rate
+        if cap is not None:
+            amount = np.minimum(amount, cap)
+        columns.append(amount)
+    if not columns:
+        return np.zeros((bases.shape[1], 0), dtype=np.int64)
+    return np.stack(columns, axis=1)
+
+
+def _allocate(np: Any, total: Any, units: Any, unit: int) -> Any:
+    """Largest-remainder allocation per row (same rule as kernel.allocate_units)."""
+    cents = units // unit
+    if cents.shape[1] == 0:
+        return cents
+    missing = total - cents.sum(axis=1)
+    remainders = units % unit
+    order = np.argsort(-remainders, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(order.shape[0])[:, None]
+    ranks[rows, order] = np.arange(order.shape[1])[None, :]
+    normal = (missing >= 0) & (missing <= cents.shape[1])
+    cents += (ranks < missing[:, None]) & normal[:, None]
+    if not normal.all():  # far totals: the excess goes to the largest amount
+        odd = np.nonzero(~normal)[0]
+        largest = np.argmax(units[odd], axis=1)
+        cents[odd, largest] += missing[odd]
+    return cents
+
+
+@dataclass
+class _Rows:
+    """The input arrays of a group's rows (cents, hundredths; -1 when not given)."""
+
+    hours: Any
+    net_h: Any
+    gross_h: Any
+    net_m: Any
+    leave: Any
+    pas: Any
+    aids: Any
+    cesu_plus: Any
+    exemption: Any
+    paid_leave: Any
+    included: Any = None
+
+    def take(self, mask: Any) -> _Rows:
+        return _Rows(**{k: None if v is None else v[mask] for k, v in vars(self).items()})
+
+
+def _validate(
+    np: Any, g: _Group, rows: _Rows, fail: Callable[[Any, Callable[[int], str]], None]
+) -> None:
+    """Mark the rows the scalar path would refuse (same rules, first failure wins)."""
+    hours, leave = rows.hours, rows.leave
+    given = (rows.net_h >= 0).astype(int) + (rows.gross_h >= 0) + (rows.net_m >= 0)
+    fail(given != 1, lambda i: "give exactly one wage: net_hourly, gross_hourly or net_monthly")
+    fail(hours <= 0, lambda i: "hours must be more than 0")
+    fail(
+        hours > g.max_hours,
+        lambda i: f"hours exceed the legal maximum of {g.max_hours / 100:g} hours a month",
+    )
+    known = np.isin(rows.paid_leave, ["", "included", "excluded"])
+    fail(
+        ~known,
+        lambda i: f"paid_leave must be 'included' or 'excluded' (got {rows.paid_leave[i]!r})",
+    )
+    fail(
+        (leave < 0) | (leave > hours),
+        lambda i: "paid_leave_hours must be between 0 and the hours declared",
+    )
+    fail(
+        (leave > 0) & rows.included,
+        lambda i: "paid_leave_hours are declared only when paid leave is excluded",
+    )
+    fail(
+        ~np.isin(rows.exemption, list(EXEMPTION_CASES)),
+        lambda i: f"unknown exemption {rows.exemption[i]!r}",
+    )
+    fail(
+        (rows.pas > 10000) | (rows.pas < -1), lambda i: "pas_rate is a percentage between 0 and 100"
+    )
+    fail(rows.aids < 0, lambda i: "aids must not be negative")
+    fail(
+        (rows.net_h >= 100000) | (rows.gross_h >= 100000) | (rows.net_h == 0) | (rows.gross_h == 0),
+        lambda i: "the hourly wage must be between 0 and 1000 €",
+    )
+    fail(
+        (rows.net_m == 0) | (rows.net_m >= 1000 * hours),
+        lambda i: "net_monthly must be between 0 and 1000 € an hour",
+    )
+    # The hourly gross of the minimum-wage check, with the segment-0 formula: a wage near
+    # the minimum is always under the PSS, and above it the hourly gross exceeds any minimum.
+    d, n0 = g.slope_den, g.slope_num[0]
+    safe_hours = np.where(hours > 0, hours, 1)
+    check_h = np.where(
+        rows.gross_h >= 0,
+        rows.gross_h,
+        np.where(
+            rows.net_h >= 0,
+            _half_up(np, np.maximum(rows.net_h, 0) * d, d - n0),
+            _half_up(np, np.maximum(rows.net_m, 0) * d * 100, (d - n0) * safe_hours),
+        ),
+    )
+    minimum = np.where(rows.included, g.min_included, g.min_excluded)
+    fail(
+        check_h < minimum,
+        lambda i: (
+            f"the hourly wage is below the legal minimum for {g.rules.month:%Y-%m} in "
+            f"{g.rules.territory}: {minimum[i] / 100:.2f} € gross an hour"
+        ),
+    )
+
+
+def _wage(np: Any, g: _Group, rows: _Rows) -> dict[str, Any]:
+    """Gross and net (monthly inversion, integer segments), bases, employee lines."""
+    kernel = g.structure.kernel
+    pss, unit = kernel.pss, kernel.unit
+    d, (n0, n1, n2) = g.slope_den, g.slope_num
+    from_gross = rows.gross_h >= 0
+    net = np.where(
+        rows.net_m >= 0, rows.net_m, _half_up(np, np.maximum(rows.net_h, 0) * rows.hours, 100)
+    )
+    scaled = net * d
+    end0 = pss * (d - n0)
+    end1 = end0 + 3 * pss * (d - n1)
+    gross_from_net = np.where(
+        scaled <= end0,
+        _half_up(np, scaled, d - n0),
+        np.where(
+            scaled <= end1,
+            pss + _half_up(np, np.maximum(scaled - end0, 0), d - n1),
+            4 * pss + _half_up(np, np.maximum(scaled - end1, 0), d - n2),
+        ),
+    )
+    gross = np.where(
+        from_gross, _half_up(np, np.maximum(rows.gross_h, 0) * rows.hours, 100), gross_from_net
+    )
+    capped = np.minimum(gross, pss)
+    capped4 = np.minimum(gross, 4 * pss)
+    den = kernel.share_den
+    bases = np.stack(
+        [
+            gross * den,
+            capped * den,
+            capped4 * den,
+            capped4 * kernel.share_num + (gross - capped4) * den,
+        ]
+    )
+    units = _lines(np, kernel.employee, bases, unit)
+    total = np.where(from_gross, _half_up(np, units.sum(axis=1), unit), gross - net)
+    net = gross - total
+    return {
+        "gross": gross,
+        "net": net,
+        "bases": bases,
+        "employee_total": total,
+        "employee_cents": _allocate(np, total, units, unit),
+        "gross_hourly": np.where(from_gross, rows.gross_h, _half_up(np, gross * 100, rows.hours)),
+        "net_hourly": np.where(rows.net_h >= 0, rows.net_h, _half_up(np, net * 100, rows.hours)),
+    }
+
+
+def _relief(np: Any, g: _Group, rows: _Rows, employer_cents: Any) -> tuple[Any, Any]:
+    """(deduction, exemption) in cents per row."""
+    covered_ex = (employer_cents * np.array(g.employer_exempt_mask, dtype=bool)).sum(axis=1)
+    covered_de = (employer_cents * np.array(g.employer_deduction_mask, dtype=bool)).sum(axis=1)
+    has_case = rows.exemption != "none"
+    cap = np.where(rows.included, g.cap_included, g.cap_excluded)
+    exempt = np.where(
+        has_case, np.where(rows.exemption == "age_70", np.minimum(covered_ex, cap), covered_ex), 0
+    )
+    deduction = np.where(
+        has_case,
+        0,
+        np.minimum(_half_up(np, (rows.hours - rows.leave) * g.deduction_per_hour, 100), covered_de),
+    )
+    return deduction, exempt
+
+
+def _tax(
+    np: Any, g: _Group, rows: _Rows, *, net: Any, net_taxable: Any, contributions: Any
+) -> dict[str, Any]:
+    """PAS, tax credit, avance immédiate, Urssaf debit (cents per row)."""
+    if g.pas_thresholds and not g.non_resident:
+        index = np.searchsorted(np.array(g.pas_thresholds), net_taxable, side="right") - 1
+        rate = np.where(rows.pas >= 0, rows.pas, np.array(g.pas_rates)[index])
+        pas = _half_up(np, net_taxable * rate, 10000)
+    else:
+        pas = np.zeros_like(net)
+    expense = net + contributions
+    eligible = np.maximum(expense - rows.aids, 0)
+    credit = _half_up(np, eligible * g.credit_rate, 10000)
+    advance = (
+        np.zeros_like(net)
+        if g.advance_rate is None
+        else np.where(rows.cesu_plus, _half_up(np, eligible * g.advance_rate, 10000), 0)
+    )
+    return {
+        "pas_amount": pas,
+        "net_after_pas": net - pas,
+        "total_cost": expense,
+        "paid_to_employee": np.where(rows.cesu_plus, 0, net - pas),
+        "tax_credit": credit,
+        "advance": advance,
+        "cost_after_credit": expense - rows.aids - credit,
+        "urssaf_debit": np.where(
+            rows.cesu_plus, net + contributions - advance, contributions + pas
+        ),
+    }
+
+
+def _run_group(
+    np: Any,
+    g: _Group,
+    cols: Mapping[str, Any],
+    idx: IntArray,
+    *,
+    out: dict[str, IntArray],
+    errors: Any,
+) -> None:
+    """Compute the rows ``idx`` of one group into ``out`` (errors get a message)."""
+    rows = _Rows(
+        *(
+            cols[name][idx]
+            for name in (
+                "hours",
+                "net_hourly",
+                "gross_hourly",
+                "net_monthly",
+                "paid_leave_hours",
+                "pas_rate",
+                "aids",
+                "cesu_plus",
+                "exemption",
+                "paid_leave",
+            )
+        )
+    )
+    rows.included = np.where(
+        rows.paid_leave == "", rows.hours <= g.leave_threshold, rows.paid_leave == "included"
+    )
+    bad = np.zeros(len(idx), dtype=bool)
+
+    def fail(mask: Any, message: Callable[[int], str]) -> None:
+        new = mask & ~bad
+        for i in np.nonzero(new)[0]:
+            errors[idx[i]] = message(int(i))
+        bad[:] |= new
+
+    _validate(np, g, rows, fail)
+    if bad.all():
+        return
+    sel, rows = idx[~bad], rows.take(~bad)
+    wage = _wage(np, g, rows)
+    kernel = g.structure.kernel
+    employer_units = _lines(np, kernel.employer, wage["bases"], kernel.unit)
+    employer_before = _half_up(np, employer_units.sum(axis=1), kernel.unit)
+    employer_cents = _allocate(np, employer_before, employer_units, kernel.unit)
+    deduction, exempt = _relief(np, g, rows, employer_cents)
+    employer_total = employer_before - deduction - exempt
+    contributions = wage["employee_total"] + employer_total
+    taxable = np.array(g.employee_taxable_mask, dtype=bool)
+    net_taxable = wage["net"] + (wage["employee_cents"] * taxable).sum(axis=1)
+    values = {
+        "gross_hourly": wage["gross_hourly"],
+        "net_hourly": wage["net_hourly"],
+        "gross": wage["gross"],
+        "net": wage["net"],
+        "net_taxable": net_taxable,
+        "employee_total": wage["employee_total"],
+        "employer_total_before_relief": employer_before,
+        "deduction": deduction,
+        "exemption": exempt,
+        "employer_total": employer_total,
+        **_tax(np, g, rows, net=wage["net"], net_taxable=net_taxable, contributions=contributions),
+    }
+    over = rows.aids > values["total_cost"]
+    for i in np.nonzero(over)[0]:
+        errors[sel[i]] = (
+            f"aids of {rows.aids[i] / 100:.2f} € exceed the month's expense of "
+            f"{values['total_cost'][i] / 100:.2f} €"
+        )
+    keep = ~over
+    for name, array in values.items():
+        out[name][sel[keep]] = array[keep]
+
+
+def compute_batch(
+    columns: Mapping[str, Any], ruleset: Ruleset, progress: Callable[[int, int], None] | None = None
+) -> tuple[dict[str, Any], Any]:
+    """Compute every row of ``columns`` (numpy arrays, see INPUT_COLUMNS).
+
+    Returns the output arrays (int64 cents; -1 where the row has an error) and an array of
+    error texts ("" when the row is fine).
+    """
+    np = require_numpy()
+    for policy, wanted in (("inversion", "monthly"), ("totaux", "total_then_lines")):
+        name = f"politiques/arrondi/{policy}"
+        choices = {str(getattr(e, "choice", "")) for e in ruleset.parameter(name).values}
+        if choices != {wanted}:
+            raise BatchError(
+                f"the batch engine implements {policy} '{wanted}' only; this "
+                f"ruleset selects {sorted(choices)}: use the scalar estimate"
+            )
+    n = len(columns["hours"])
+    out = {name: np.full(n, -1, dtype=np.int64) for name in OUTPUT_COLUMNS}
+    errors = np.full(n, "", dtype=object)
+    months = np.asarray(columns["month"])
+    territories = np.asarray(columns["territory"])
+    residents = np.asarray(columns["non_resident"], dtype=bool)
+    unknown = ~np.isin(territories, list(TERRITORIES))
+    for i in np.nonzero(unknown)[0]:
+        errors[i] = f"unknown territory {territories[i]!r}"
+    keys = np.char.add(
+        np.char.add(months.astype(str), territories.astype(str)), np.where(residents, "1", "0")
+    )
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+    done = 0
+    for k in range(len(uniq)):
+        idx = order[bounds[k] : bounds[k + 1]]
+        first = idx[0]
+        if unknown[first]:
+            continue
+        try:
+            rules = rules_at(ruleset, str(months[first]), str(territories[first]))
+            group = _group(rules, bool(residents[first]))
+        except (InputError, NotInForceError) as exc:
+            errors[idx] = str(exc)
+            continue
+        _run_group(np, group, columns, idx, out=out, errors=errors)
+        done += len(idx)
+        if progress is not None:
+            progress(done, n)
+    return out, errors

@@ -1,0 +1,446 @@
+"""What-if simulations: scenario grids (or tables of cases) run by the batch engine, under the
+shipped rules or a reform overlay, compared with a baseline, summarised, and plotted.
+
+A scenario file (YAML)::
+
+    label: Employer cost vs hours, July 2026
+    fixed: {month: 2026-07, net_hourly: "13.00", paid_leave: excluded}
+    axes:
+      hours: {from: 5, to: 40, step: 5}       # a range (decimal text) or a list
+      exemption: [none, age_70]
+    plot: {x: hours, y: total_cost, series: exemption}
+
+or, instead of ``axes``, ``cases: cases.csv`` (a CSV/Parquet table of inputs, relative to
+the scenario). The grid is the product of the axes; a grid above ``max_rows`` (default
+200 000) is refused — the ``batch`` command is made for larger tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .batch import INPUT_COLUMNS, OUTPUT_COLUMNS, compute_batch, require_numpy
+from .errors import InputError, Problem
+from .rules._problems import FileChecker
+from .rules._yaml import compose_document
+from .rules.loader import Ruleset
+from .tables import columns_from_rows, output_name, read_table, table_columns
+
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "expand_grid",
+    "load_scenario",
+    "run_scenario",
+]
+
+DEFAULT_MAX_ROWS = 200_000
+SUMMARY_METRICS = (
+    "gross",
+    "employer_total",
+    "urssaf_debit",
+    "total_cost",
+    "tax_credit",
+    "cost_after_credit",
+)
+_MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+
+
+class ScenarioError(InputError):
+    """A scenario file is invalid; ``problems`` lists every problem with its place."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class PlotSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    x: str
+    y: str = "total_cost"
+    series: str | None = None
+
+
+class Scenario(BaseModel):
+    """A scenario file: fixed inputs plus axes (a grid), or a table of cases."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str = Field(min_length=1)
+    description: str | None = None
+    fixed: dict[str, Any] = Field(default_factory=dict)
+    axes: dict[str, Any] = Field(default_factory=dict)
+    cases: str | None = None
+    plot: PlotSpec | None = None
+    max_rows: int = Field(default=DEFAULT_MAX_ROWS, gt=0)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    label: str
+    rows: list[dict[str, Any]]  # inputs, figures (Decimal or None), error, and comparisons
+    axes: tuple[str, ...]
+    compared: bool
+    ruleset_version: str
+    baseline_version: str | None
+
+
+def _range(
+    spec: Mapping[str, Any], where: tuple[str | int, ...], checker: FileChecker, name: str
+) -> list[Any]:
+    unknown = set(spec) - {"from", "to", "step"}
+    if unknown:
+        checker.add(where, f"a range has from, to and step (unknown: {', '.join(sorted(unknown))})")
+        return []
+    if name == "month":
+        try:
+            start = date.fromisoformat(f"{spec['from']}-01")
+            end = date.fromisoformat(f"{spec['to']}-01")
+        except (KeyError, ValueError):
+            checker.add(where, "a month range is {from: YYYY-MM, to: YYYY-MM}")
+            return []
+        months, current = [], start
+        while current <= end:
+            months.append(f"{current:%Y-%m}")
+            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        return months
+    try:
+        low, high = Decimal(str(spec["from"])), Decimal(str(spec["to"]))
+        step = Decimal(str(spec.get("step", 1)))
+    except (KeyError, InvalidOperation):
+        checker.add(where, "a range is {from: N, to: N, step: N} with decimal numbers")
+        return []
+    if step <= 0:
+        checker.add(where, f"step must be more than 0 (got {step})")
+        return []
+    numbers: list[Any] = []
+    value = low
+    while value <= high and len(numbers) <= 10_000_000:
+        numbers.append(value)
+        value += step
+    return numbers
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, dict[str, list[Any]]]:
+    """The scenario at ``path`` and its axes expanded to lists (raises ScenarioError)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the scenario {path}: {exc}") from None
+    located, yaml_problems = compose_document(text)
+    checker = FileChecker(str(path), "", located)
+    for problem in yaml_problems:
+        checker.add_at(problem.line, problem.column, problem.message)
+    if located is None or yaml_problems:
+        raise ScenarioError(checker.problems)
+    try:
+        scenario = Scenario.model_validate(located.data)
+    except ValidationError as exc:
+        checker.pydantic(exc, Scenario)
+        raise ScenarioError(checker.problems) from None
+    _check_names(scenario, checker)
+    axes = _expand_axes(scenario, checker)
+    _check_plot(scenario, checker)
+    size = 1
+    for values in axes.values():
+        size *= max(1, len(values))
+    if axes and size > scenario.max_rows:
+        checker.add(
+            ("axes",),
+            f"the grid has {size:,} rows, above the limit of "
+            f"{scenario.max_rows:,} (max_rows): write the cases to a CSV or Parquet "
+            "file and run `cesu-rules batch` on it",
+        )
+    if checker.problems:
+        raise ScenarioError(checker.problems)
+    return scenario, axes
+
+
+def _check_names(scenario: Scenario, checker: FileChecker) -> None:
+    known = ", ".join(INPUT_COLUMNS)
+    for section in ("fixed", "axes"):
+        for name in getattr(scenario, section):
+            if name not in INPUT_COLUMNS:
+                checker.add(
+                    (section, name), f"unknown input {name!r}; the inputs are {known}", key=True
+                )
+    if scenario.axes and scenario.cases:
+        checker.add(("cases",), "give either axes (a grid) or cases (a table), not both", key=True)
+    if not scenario.axes and not scenario.cases:
+        checker.add((), "nothing to run: give axes (a grid) or cases (a table of inputs)")
+    for name in set(scenario.axes) & set(scenario.fixed):
+        checker.add(("fixed", name), f"{name!r} is both fixed and an axis", key=True)
+
+
+def _expand_axes(scenario: Scenario, checker: FileChecker) -> dict[str, list[Any]]:
+    axes: dict[str, list[Any]] = {}
+    for name, spec in scenario.axes.items():
+        if name not in INPUT_COLUMNS:
+            continue
+        if isinstance(spec, dict):
+            values = _range(spec, ("axes", name), checker, name)
+        elif isinstance(spec, list):
+            values = list(spec)
+        else:
+            values = [spec]
+        if not values and not checker.problems:
+            checker.add(("axes", name), "this axis has no value: the grid would be empty")
+        axes[name] = values
+    return axes
+
+
+def _check_plot(scenario: Scenario, checker: FileChecker) -> None:
+    plot = scenario.plot
+    if plot is None:
+        return
+    if plot.x not in scenario.axes:
+        checker.add(("plot", "x"), f"x must be one of the axes ({', '.join(scenario.axes)})")
+    if plot.y not in OUTPUT_COLUMNS:
+        checker.add(("plot", "y"), f"y must be a figure: {', '.join(OUTPUT_COLUMNS)}")
+    if plot.series is not None and plot.series not in scenario.axes:
+        checker.add(("plot", "series"), "series must be one of the axes")
+
+
+def expand_grid(
+    fixed: Mapping[str, Any], axes: Mapping[str, Sequence[Any]]
+) -> list[dict[str, Any]]:
+    """Every combination of the axes, each with the fixed inputs."""
+    names = list(axes)
+    return [
+        {**fixed, **dict(zip(names, combo, strict=True))}
+        for combo in itertools.product(*(axes[n] for n in names))
+    ]
+
+
+def _progress_bar(enabled: bool) -> Callable[[int, int], None] | None:
+    if not enabled:
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _run(columns: Mapping[str, Any], ruleset: Ruleset, progress: bool) -> tuple[Any, Any]:
+    n = len(columns["hours"])
+    return compute_batch(columns, ruleset, _progress_bar(progress and n >= 50_000))
+
+
+def _echo(columns: Mapping[str, Any], i: int) -> dict[str, Any]:
+    """The inputs of row ``i`` of batch columns, as values a person reads."""
+    row: dict[str, Any] = {}
+    for name in INPUT_COLUMNS:
+        value = columns[name][i]
+        if name in ("month", "territory", "paid_leave", "exemption"):
+            row[name] = str(value)
+        elif name in ("non_resident", "cesu_plus"):
+            row[name] = bool(value)
+        else:
+            row[name] = None if value < 0 else Decimal(int(value)).scaleb(-2)
+    return row
+
+
+def run_scenario(
+    scenario: Scenario,
+    axes: Mapping[str, Sequence[Any]],
+    ruleset: Ruleset,
+    *,
+    baseline: Ruleset | None = None,
+    base_dir: Path | None = None,
+    progress: bool = False,
+) -> SimulationResult:
+    """Run the grid (or the table) under ``ruleset``, and under ``baseline`` if given."""
+    require_numpy()
+    if scenario.cases is not None:
+        table_path = (base_dir or Path()) / scenario.cases
+        columns, _ = table_columns(read_table(table_path))
+        n = len(columns["hours"])
+        if n > scenario.max_rows:
+            raise InputError(
+                f"{table_path} has {n:,} rows, above the limit of "
+                f"{scenario.max_rows:,}: run `cesu-rules batch` on it"
+            )
+        inputs = [_echo(columns, i) for i in range(n)]
+    else:
+        inputs = expand_grid(scenario.fixed, axes)
+        columns = columns_from_rows(inputs)
+    out, errors = _run(columns, ruleset, progress)
+    base_out = base_errors = None
+    if baseline is not None:
+        base_out, base_errors = _run(columns, baseline, progress)
+    rows = []
+    for i, row in enumerate(inputs):
+        record: dict[str, Any] = {k: row[k] for k in row}
+        record["error"] = errors[i]
+        for name in OUTPUT_COLUMNS:
+            column = output_name(name)
+            record[column] = None if errors[i] else Decimal(int(out[name][i])).scaleb(-2)
+        if base_out is not None and base_errors is not None:
+            record["baseline_error"] = base_errors[i]
+            for name in OUTPUT_COLUMNS:
+                column = output_name(name)
+                value = None if base_errors[i] else Decimal(int(base_out[name][i])).scaleb(-2)
+                record[f"baseline_{column}"] = value
+                mine = record[column]
+                record[f"delta_{column}"] = None if value is None or mine is None else mine - value
+        rows.append(record)
+    return SimulationResult(
+        scenario.label,
+        rows,
+        tuple(axes),
+        baseline is not None,
+        ruleset.version,
+        None if baseline is None else baseline.version,
+    )
+
+
+def render_summary(result: SimulationResult) -> str:
+    """Row counts, then min / median / max of the main figures (and of the changes)."""
+    ok = [r for r in result.rows if not r["error"]]
+    failed = len(result.rows) - len(ok)
+    lines = [
+        f"{result.label}: {len(result.rows):,} rows ({failed:,} with an error), "
+        f"ruleset {result.ruleset_version}"
+        + (f" vs baseline {result.baseline_version}" if result.compared else "")
+    ]
+    if failed:
+        examples = sorted({r["error"] for r in result.rows if r["error"]})[:3]
+        lines.extend(f"  error: {e}" for e in examples)
+    metrics = list(SUMMARY_METRICS)
+    header = f"  {'figure':<28}{'min':>12}{'median':>12}{'max':>12}"
+    if result.compared:
+        header += f"{'mean change':>14}"
+    lines.append(header)
+    for m in metrics:
+        values = [r[m] for r in ok if r[m] is not None]
+        if not values:
+            continue
+        row = f"  {m:<28}{min(values):>12.2f}{statistics.median(values):>12.2f}{max(values):>12.2f}"
+        if result.compared:
+            deltas = [r[f"delta_{m}"] for r in ok if r.get(f"delta_{m}") is not None]
+            if deltas:
+                mean = sum(deltas, Decimal(0)) / len(deltas)
+                row += f"{mean:>+14.2f}"
+        lines.append(row)
+    return "\n".join(lines) + "\n"
+
+
+def write_result(result: SimulationResult, path: str | Path) -> None:
+    """CSV, JSON or Parquet (by extension), written whole or not at all."""
+    path = Path(path)
+    suffix = path.suffix
+    if suffix == ".json":
+        import json  # noqa: PLC0415
+
+        payload = [
+            {
+                k: (str(v) if isinstance(v, Decimal) else (str(v) if hasattr(v, "item") else v))
+                for k, v in r.items()
+            }
+            for r in result.rows
+        ]
+        text = json.dumps(
+            {"label": result.label, "rows": payload}, ensure_ascii=False, indent=1, default=str
+        )
+        partial = path.with_name(path.name + ".partial")
+        try:
+            partial.write_text(text + "\n", encoding="utf-8")
+            partial.replace(path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise InputError(f"cannot write {path}: {exc.strerror}") from None
+        return
+    if suffix not in (".csv", ".parquet"):
+        raise InputError(f"{path}: the output must be .csv, .json or .parquet")
+    from .tables import require_pyarrow, write_table  # noqa: PLC0415
+
+    pa = require_pyarrow()
+    names = list(result.rows[0]) if result.rows else []
+    data = {}
+    for name in names:
+        values = [r[name] for r in result.rows]
+        if any(isinstance(v, Decimal) for v in values):
+            data[name] = pa.array(values, type=pa.decimal128(20, 2))
+        else:
+            data[name] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+    write_table(pa.table(data), path)
+
+
+def plot_result(result: SimulationResult, scenario: Scenario, path: str | Path) -> None:
+    """A line chart of ``plot.y`` against ``plot.x``, one line per series (and baseline)."""
+    if scenario.plot is None:
+        raise InputError(
+            "the scenario has no 'plot' section: add plot: {x: <axis>, y: <figure>} to draw a chart"
+        )
+    try:
+        import matplotlib  # noqa: PLC0415
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise InputError("plots need matplotlib: pip install 'cesu-rules[plot]'") from None
+    spec = scenario.plot
+    path = Path(path)
+    if path.suffix not in (".png", ".svg"):
+        raise InputError(f"{path}: a chart is written as .png or .svg")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in result.rows:
+        if r["error"]:
+            continue
+        key = "" if spec.series is None else f"{spec.series} = {r[spec.series]}"
+        groups.setdefault(key, []).append(r)
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    for key, rows in sorted(groups.items()):
+        rows.sort(key=lambda r: r[spec.x])
+        xs = [float(r[spec.x]) if not isinstance(r[spec.x], str) else r[spec.x] for r in rows]
+        label = key or spec.y
+        ax.plot(
+            xs,
+            [float(r[output_name(spec.y)]) for r in rows],
+            marker="o",
+            markersize=3,
+            label=f"{label} ({result.ruleset_version})" if result.compared else label,
+        )
+        if result.compared:
+            ax.plot(
+                xs,
+                [float(r[f"baseline_{output_name(spec.y)}"]) for r in rows],
+                linestyle="--",
+                label=f"{label} (baseline)",
+            )
+    ax.set_xlabel(spec.x)
+    ax.set_ylabel(f"{spec.y} (€)")
+    ax.set_title(result.label)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    partial = path.with_name(path.name + ".partial" + path.suffix)
+    try:
+        fig.savefig(partial)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        plt.close(fig)

@@ -1,0 +1,242 @@
+"""Reform overlays, scenario grids, `cesu-rules simulate` and `cesu-rules batch`."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cesu_rules import default_ruleset, estimate
+from cesu_rules.cli import main
+from cesu_rules.reform import ReformError, apply_reform, load_reform
+from cesu_rules.simulate import ScenarioError, load_scenario
+
+pytest.importorskip("numpy")
+pyarrow = pytest.importorskip("pyarrow")
+
+EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
+D = Decimal
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err, stdin=io.StringIO(""))
+    return status, out.getvalue(), err.getvalue()
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- reforms ---------------------------------------------------------------------------------
+
+
+def test_a_reform_overrides_from_its_date_and_says_so() -> None:
+    reform = load_reform(EXAMPLES / "reform-deduction-1-50.yaml", default_ruleset())
+    assert reform.version.startswith(default_ruleset().version + "+deduction-forfaitaire")
+    assert reform.hash != default_ruleset().hash
+    before = estimate("2025-12", hours=10, net_hourly="13.00", ruleset=reform)
+    after = estimate("2026-01", hours=10, net_hourly="13.00", ruleset=reform)
+    assert before.deduction == D("20.00")
+    assert after.deduction == D("15.00")
+    assert any("reform: Déduction forfaitaire à 1,50 €" in w for w in after.warnings)
+    # The shipped rules are untouched.
+    assert estimate("2026-01", hours=10, net_hourly="13.00").deduction == D("20.00")
+
+
+def test_a_reform_can_change_a_contribution_rate() -> None:
+    reform = apply_reform(
+        "label: maladie 14 %\noverrides:\n  cotisations/employeur/maladie:\n"
+        "    - {from: 2026-01-01, rate: 14.00}\n",
+        default_ruleset(),
+    )
+    line = next(
+        x
+        for x in estimate("2026-02", hours=10, net_hourly="13.00", ruleset=reform).lines
+        if x.code == "maladie"
+    )
+    assert line.rate == D("14.00")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "label: x\noverrides:\n  smic/horaire:\n    - {from: 2026-01-01, value: 13}\n",
+            "reform:3:3: overrides.smic/horaire: unknown parameter 'smic/horaire'",
+        ),
+        (
+            "label: x\noverrides:\n  smic/horaire_brut/metropole:\n"
+            "    - {from: 2026-13-01, value: 13}\n",
+            "is not a calendar date",
+        ),
+        (
+            "label: x\noverrides:\n  smic/horaire_brut/metropole:\n"
+            "    - {from: 2026-06-01, value: 13}\n    - {from: 2026-01-01, value: 14}\n",
+            "dates must increase",
+        ),
+        (
+            "overrides:\n  smic/horaire_brut/metropole:\n    - {from: 2026-01-01, value: 13}\n",
+            "missing required key 'label'",
+        ),
+        (
+            "label: x\noverrides:\n  cotisations/employeur/maladie:\n"
+            "    - {from: 2026-01-01, value: 13}\n",
+            "unknown key 'value'",
+        ),
+        (
+            "label: x\noverrides:\n  smic/horaire_brut/metropole:\n"
+            "    - {from: 2026-01-01, value: 1.3e1}\n",
+            "expected a decimal number",
+        ),
+    ],
+)
+def test_bad_reforms_are_refused_with_their_place(text: str, message: str) -> None:
+    with pytest.raises(ReformError) as info:
+        apply_reform(text, default_ruleset())
+    assert message in str(info.value)
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+
+def test_the_grid_is_the_product_of_the_axes() -> None:
+    scenario, axes = load_scenario(EXAMPLES / "scenario-hours.yaml")
+    assert len(axes["hours"]) == 8
+    assert axes["exemption"] == ["none", "age_70"]
+    assert scenario.plot is not None
+
+
+SCENARIO = """\
+label: t
+fixed: {month: 2026-07, net_hourly: "13.00", paid_leave: excluded}
+axes:
+  hours: {from: 10, to: 30, step: 10}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (SCENARIO.replace("hours:", "heures:"), "s.yaml:4:3: axes.heures: unknown input 'heures'"),
+        (SCENARIO.replace("to: 30", "to: 5"), "this axis has no value: the grid would be empty"),
+        (SCENARIO + "max_rows: 2\n", "the grid has 3 rows, above the limit of 2"),
+        (SCENARIO + "  month: [2026-01]\n", "'month' is both fixed and an axis"),
+        (SCENARIO + "plot: {x: wage}\n", "x must be one of the axes"),
+        ("label: t\nfixed: {month: 2026-07}\n", "nothing to run"),
+    ],
+)
+def test_bad_scenarios_are_refused_with_their_place(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, "s.yaml", text))
+    assert message in str(info.value)
+
+
+def test_simulate_writes_rows_and_a_chart(tmp_path: Path) -> None:
+    out_csv, chart = tmp_path / "rows.csv", tmp_path / "chart.png"
+    status, out, err = run(
+        "simulate",
+        str(EXAMPLES / "scenario-hours.yaml"),
+        "--out",
+        str(out_csv),
+        "--plot",
+        str(chart),
+    )
+    assert status == 0, err
+    assert "16 rows (0 with an error)" in out
+    assert chart.stat().st_size > 10_000
+    table = pyarrow.csv.read_csv(out_csv)
+    assert table.num_rows == 16
+    row = table.slice(0, 1).to_pylist()[0]
+    direct = estimate("2026-07", hours=5, net_hourly="13.00", paid_leave="excluded")
+    assert Decimal(str(row["total_cost"])) == direct.total_cost
+
+
+def test_simulate_with_a_reform_compares_with_the_shipped_rules(tmp_path: Path) -> None:
+    target = tmp_path / "rows.json"
+    status, out, _ = run(
+        "simulate",
+        str(EXAMPLES / "scenario-reform.yaml"),
+        "--reform",
+        str(EXAMPLES / "reform-deduction-1-50.yaml"),
+        "--out",
+        str(target),
+    )
+    assert status == 0
+    assert "mean change" in out
+    rows = json.loads(target.read_text(encoding="utf-8"))["rows"]
+    first = rows[0]  # 10 hours: the deduction falls by 10 × 0.50 €
+    assert first["delta_deduction"] == "-5.00"
+    assert first["delta_employer_total"] == "5.00"
+
+
+def test_simulate_errors_leave_no_output(tmp_path: Path) -> None:
+    bad = write(tmp_path, "s.yaml", SCENARIO.replace("hours:", "heures:"))
+    target = tmp_path / "rows.csv"
+    status, _, err = run("simulate", str(bad), "--out", str(target))
+    assert status == 2
+    assert "unknown input 'heures'" in err
+    assert not target.exists()
+    status, _, err = run(
+        "simulate",
+        str(EXAMPLES / "scenario-hours.yaml"),
+        "--reform",
+        str(write(tmp_path, "r.yaml", "label: x\noverrides: {nope: []}\n")),
+        "--out",
+        str(target),
+    )
+    assert status == 2
+    assert "unknown parameter 'nope'" in err
+    assert not target.exists()
+
+
+# --- batch -----------------------------------------------------------------------------------
+
+
+def test_batch_csv_and_parquet(tmp_path: Path) -> None:
+    source = write(
+        tmp_path,
+        "in.csv",
+        "id,month,hours,net_hourly,exemption\n"
+        "a,2024-04,10,12.00,none\nb,2024-04,10,5.00,none\n"
+        "c,2026-07,120,14.00,age_70\n",
+    )
+    status, out, err = run("batch", str(source), "--out", str(tmp_path / "out.parquet"))
+    assert status == 0, err
+    assert "3 rows computed" in out
+    assert "(1 with an error" in out
+    assert "passed through unchanged: id" in err
+    table = pyarrow.parquet.read_table(tmp_path / "out.parquet").to_pylist()
+    assert table[0]["id"] == "a"
+    assert table[0]["gross"] == D("153.61")
+    assert table[1]["gross"] is None
+    assert "below the legal minimum" in table[1]["error"]
+    status, _, _ = run("batch", str(tmp_path / "out.parquet"), "--out", str(tmp_path / "o.csv"))
+    assert status == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("month,hours\n2024-04,10\n", "a wage column is needed"),
+        ("hours,net_hourly\n10,12\n", "missing column(s): month"),
+        (
+            "month,hours,net_hourly\n2024-04,10.123,12\n",
+            "row 1, column hours: 10.123 has more than two decimals",
+        ),
+        ("month,hours,net_hourly\n2024-04,ten,12\n", "row 1, column hours: 'ten' is not a number"),
+    ],
+)
+def test_batch_refuses_bad_files_without_output(tmp_path: Path, text: str, message: str) -> None:
+    target = tmp_path / "out.csv"
+    status, _, err = run("batch", str(write(tmp_path, "in.csv", text)), "--out", str(target))
+    assert status == 2
+    assert message in err
+    assert not target.exists()
