@@ -77,6 +77,10 @@ OUTPUT_COLUMNS = (
 )
 
 
+_NONE = list(EXEMPTION_CASES).index("none")
+_AGE_70 = list(EXEMPTION_CASES).index("age_70")
+
+
 class BatchError(CesuRulesError):
     """The batch engine cannot run these rules or inputs (the message says why)."""
 
@@ -175,24 +179,34 @@ def _lines(np: Any, specs: Iterable[tuple[int, int, int | None]], bases: Any, un
     return np.stack(columns, axis=1)
 
 
-def _allocate(np: Any, total: Any, units: Any, unit: int) -> Any:
-    """Largest-remainder allocation per row (same rule as kernel.allocate_units)."""
-    cents = units // unit
-    if cents.shape[1] == 0:
-        return cents
-    missing = total - cents.sum(axis=1)
-    remainders = units % unit
-    order = np.argsort(-remainders, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    rows = np.arange(order.shape[0])[:, None]
-    ranks[rows, order] = np.arange(order.shape[1])[None, :]
-    normal = (missing >= 0) & (missing <= cents.shape[1])
-    cents += (ranks < missing[:, None]) & normal[:, None]
+def _subset_cents(np: Any, total: Any, units: Any, unit: int, mask: tuple[bool, ...]) -> Any:
+    """Sum, per row, of the cents of the lines in ``mask`` after the largest-remainder
+    allocation of ``total`` (the rule of kernel.allocate_units), without allocating every
+    line: a line gets one of the ``missing`` cents when fewer than ``missing`` lines have a
+    larger dropped fraction (or an equal one and a lower index)."""
+    chosen = np.array(mask, dtype=bool)
+    k = units.shape[1]
+    if k == 0 or not chosen.any():
+        return np.zeros(units.shape[0], dtype=np.int64)
+    floors = units // unit
+    missing = total - floors.sum(axis=1)
+    normal = (missing >= 0) & (missing <= k)
+    # The dropped fractions, in units (< unit <= 10**9: int32 makes the comparisons cheaper).
+    remainders = (units % unit).astype(np.int32 if unit <= 2**31 else np.int64)
+    complement = chosen.sum() > k - chosen.sum()
+    ranked = np.nonzero(~chosen if complement else chosen)[0]
+    extra = np.zeros(units.shape[0], dtype=np.int64)
+    for i in ranked:
+        own = remainders[:, i : i + 1]
+        rank = (remainders > own).sum(axis=1) + (remainders[:, :i] == own).sum(axis=1)
+        extra += rank < missing
+    if complement:
+        extra = missing - extra
+    result = floors[:, chosen].sum(axis=1) + np.where(normal, extra, 0)
     if not normal.all():  # far totals: the excess goes to the largest amount
-        odd = np.nonzero(~normal)[0]
-        largest = np.argmax(units[odd], axis=1)
-        cents[odd, largest] += missing[odd]
-    return cents
+        largest = np.argmax(units, axis=1)
+        result += np.where(~normal & chosen[largest], missing, 0)
+    return result
 
 
 @dataclass
@@ -207,12 +221,30 @@ class _Rows:
     pas: Any
     aids: Any
     cesu_plus: Any
-    exemption: Any
-    paid_leave: Any
+    exemption: Any  # codes: index in EXEMPTION_CASES, -1 unknown
+    paid_leave: Any  # codes: 0 default, 1 included, 2 excluded, -1 unknown
+    # (exemption, paid_leave) as written: raw codes into the column's distinct values, and
+    # those values; read only to word an error message.
+    texts: tuple[Any, Any] = ((), ())
+    vocab: tuple[Any, Any] = ((), ())
     included: Any = None
 
     def take(self, mask: Any) -> _Rows:
-        return _Rows(**{k: None if v is None else v[mask] for k, v in vars(self).items()})
+        return _Rows(
+            hours=self.hours[mask],
+            net_h=self.net_h[mask],
+            gross_h=self.gross_h[mask],
+            net_m=self.net_m[mask],
+            leave=self.leave[mask],
+            pas=self.pas[mask],
+            aids=self.aids[mask],
+            cesu_plus=self.cesu_plus[mask],
+            exemption=self.exemption[mask],
+            paid_leave=self.paid_leave[mask],
+            texts=(self.texts[0][mask], self.texts[1][mask]),
+            vocab=self.vocab,
+            included=None if self.included is None else self.included[mask],
+        )
 
 
 def _validate(
@@ -227,10 +259,12 @@ def _validate(
         hours > g.max_hours,
         lambda i: f"hours exceed the legal maximum of {g.max_hours / 100:g} hours a month",
     )
-    known = np.isin(rows.paid_leave, ["", "included", "excluded"])
+    known = rows.paid_leave >= 0
     fail(
         ~known,
-        lambda i: f"paid_leave must be 'included' or 'excluded' (got {rows.paid_leave[i]!r})",
+        lambda i: (
+            f"paid_leave must be 'included' or 'excluded' (got {rows.vocab[1][rows.texts[1][i]]!r})"
+        ),
     )
     fail(
         (leave < 0) | (leave > hours),
@@ -241,8 +275,8 @@ def _validate(
         lambda i: "paid_leave_hours are declared only when paid leave is excluded",
     )
     fail(
-        ~np.isin(rows.exemption, list(EXEMPTION_CASES)),
-        lambda i: f"unknown exemption {rows.exemption[i]!r}",
+        rows.exemption < 0,
+        lambda i: f"unknown exemption {rows.vocab[0][rows.texts[0][i]]!r}",
     )
     fail(
         (rows.pas > 10000) | (rows.pas < -1), lambda i: "pas_rate is a percentage between 0 and 100"
@@ -322,20 +356,27 @@ def _wage(np: Any, g: _Group, rows: _Rows) -> dict[str, Any]:
         "net": net,
         "bases": bases,
         "employee_total": total,
-        "employee_cents": _allocate(np, total, units, unit),
+        "taxable": net + _subset_cents(np, total, units, unit, g.employee_taxable_mask),
         "gross_hourly": np.where(from_gross, rows.gross_h, _half_up(np, gross * 100, rows.hours)),
         "net_hourly": np.where(rows.net_h >= 0, rows.net_h, _half_up(np, net * 100, rows.hours)),
     }
 
 
-def _relief(np: Any, g: _Group, rows: _Rows, employer_cents: Any) -> tuple[Any, Any]:
+def _relief(
+    np: Any, g: _Group, rows: _Rows, employer_before: Any, employer_units: Any
+) -> tuple[Any, Any]:
     """(deduction, exemption) in cents per row."""
-    covered_ex = (employer_cents * np.array(g.employer_exempt_mask, dtype=bool)).sum(axis=1)
-    covered_de = (employer_cents * np.array(g.employer_deduction_mask, dtype=bool)).sum(axis=1)
-    has_case = rows.exemption != "none"
+    unit = g.structure.kernel.unit
+    covered_ex = _subset_cents(np, employer_before, employer_units, unit, g.employer_exempt_mask)
+    covered_de = (
+        covered_ex  # in métropole the deduction reduces the same lines as the exemptions
+        if g.employer_deduction_mask == g.employer_exempt_mask
+        else _subset_cents(np, employer_before, employer_units, unit, g.employer_deduction_mask)
+    )
+    has_case = rows.exemption != _NONE
     cap = np.where(rows.included, g.cap_included, g.cap_excluded)
     exempt = np.where(
-        has_case, np.where(rows.exemption == "age_70", np.minimum(covered_ex, cap), covered_ex), 0
+        has_case, np.where(rows.exemption == _AGE_70, np.minimum(covered_ex, cap), covered_ex), 0
     )
     deduction = np.where(
         has_case,
@@ -381,32 +422,30 @@ def _run_group(
     np: Any,
     g: _Group,
     cols: Mapping[str, Any],
-    idx: IntArray,
+    sl: slice,
     *,
     out: dict[str, IntArray],
     errors: Any,
 ) -> None:
-    """Compute the rows ``idx`` of one group into ``out`` (errors get a message)."""
+    """Compute the rows ``sl`` (a slice of the sorted columns) into ``out``."""
     rows = _Rows(
-        *(
-            cols[name][idx]
-            for name in (
-                "hours",
-                "net_hourly",
-                "gross_hourly",
-                "net_monthly",
-                "paid_leave_hours",
-                "pas_rate",
-                "aids",
-                "cesu_plus",
-                "exemption",
-                "paid_leave",
-            )
-        )
+        hours=cols["hours"][sl],
+        net_h=cols["net_hourly"][sl],
+        gross_h=cols["gross_hourly"][sl],
+        net_m=cols["net_monthly"][sl],
+        leave=cols["paid_leave_hours"][sl],
+        pas=cols["pas_rate"][sl],
+        aids=cols["aids"][sl],
+        cesu_plus=cols["cesu_plus"][sl],
+        exemption=cols["exemption"][sl],
+        paid_leave=cols["paid_leave"][sl],
+        texts=(cols["exemption_raw"][sl], cols["paid_leave_raw"][sl]),
+        vocab=(cols["exemption_vocab"], cols["paid_leave_vocab"]),
     )
     rows.included = np.where(
-        rows.paid_leave == "", rows.hours <= g.leave_threshold, rows.paid_leave == "included"
+        rows.paid_leave == 0, rows.hours <= g.leave_threshold, rows.paid_leave == 1
     )
+    idx = np.arange(sl.start, sl.stop)
     bad = np.zeros(len(idx), dtype=bool)
 
     def fail(mask: Any, message: Callable[[int], str]) -> None:
@@ -423,12 +462,10 @@ def _run_group(
     kernel = g.structure.kernel
     employer_units = _lines(np, kernel.employer, wage["bases"], kernel.unit)
     employer_before = _half_up(np, employer_units.sum(axis=1), kernel.unit)
-    employer_cents = _allocate(np, employer_before, employer_units, kernel.unit)
-    deduction, exempt = _relief(np, g, rows, employer_cents)
+    deduction, exempt = _relief(np, g, rows, employer_before, employer_units)
     employer_total = employer_before - deduction - exempt
     contributions = wage["employee_total"] + employer_total
-    taxable = np.array(g.employee_taxable_mask, dtype=bool)
-    net_taxable = wage["net"] + (wage["employee_cents"] * taxable).sum(axis=1)
+    net_taxable = wage["taxable"]
     values = {
         "gross_hourly": wage["gross_hourly"],
         "net_hourly": wage["net_hourly"],
@@ -471,34 +508,74 @@ def compute_batch(
                 f"ruleset selects {sorted(choices)}: use the scalar estimate"
             )
     n = len(columns["hours"])
-    out = {name: np.full(n, -1, dtype=np.int64) for name in OUTPUT_COLUMNS}
-    errors = np.full(n, "", dtype=object)
-    months = np.asarray(columns["month"])
-    territories = np.asarray(columns["territory"])
+    months, month_codes = _encode(np, columns["month"])
+    territories, territory_codes = _encode(np, columns["territory"])
     residents = np.asarray(columns["non_resident"], dtype=bool)
-    unknown = ~np.isin(territories, list(TERRITORIES))
-    for i in np.nonzero(unknown)[0]:
-        errors[i] = f"unknown territory {territories[i]!r}"
-    keys = np.char.add(
-        np.char.add(months.astype(str), territories.astype(str)), np.where(residents, "1", "0")
-    )
+    keys = (month_codes * len(territories) + territory_codes) * 2 + residents
     uniq, inverse = np.unique(keys, return_inverse=True)
+    if len(uniq) < 2**15:  # a stable sort of 16-bit keys is a radix sort
+        inverse = inverse.astype(np.int16)
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+    # Sort every column once by group: each group is then a contiguous slice (no copies).
+    cols = {
+        name: np.asarray(columns[name])[order]
+        for name in (
+            "hours",
+            "net_hourly",
+            "gross_hourly",
+            "net_monthly",
+            "paid_leave_hours",
+            "pas_rate",
+            "aids",
+            "cesu_plus",
+        )
+    }
+    for name, vocabulary in (
+        ("exemption", list(EXEMPTION_CASES)),
+        ("paid_leave", ["", "included", "excluded"]),
+    ):
+        distinct, raw = _encode(np, columns[name])
+        lookup = np.array(
+            [vocabulary.index(v) if v in vocabulary else -1 for v in distinct], dtype=np.int64
+        )
+        cols[f"{name}_raw"] = raw[order]
+        cols[f"{name}_vocab"] = distinct
+        cols[name] = lookup[raw][order] if len(distinct) else np.zeros(0, dtype=np.int64)
+    out = {name: np.full(n, -1, dtype=np.int64) for name in OUTPUT_COLUMNS}
+    errors = np.full(n, "", dtype=object)
     done = 0
     for k in range(len(uniq)):
-        idx = order[bounds[k] : bounds[k + 1]]
-        first = idx[0]
-        if unknown[first]:
+        sl = slice(int(bounds[k]), int(bounds[k + 1]))
+        first = order[sl.start]
+        month, territory = str(months[month_codes[first]]), str(territories[territory_codes[first]])
+        if territory not in TERRITORIES:
+            errors[sl] = f"unknown territory {territory!r}"
             continue
         try:
-            rules = rules_at(ruleset, str(months[first]), str(territories[first]))
-            group = _group(rules, bool(residents[first]))
+            group = _group(rules_at(ruleset, month, territory), bool(residents[first]))
         except (InputError, NotInForceError) as exc:
-            errors[idx] = str(exc)
+            errors[sl] = str(exc)
             continue
-        _run_group(np, group, columns, idx, out=out, errors=errors)
-        done += len(idx)
+        _run_group(np, group, cols, sl, out=out, errors=errors)
+        done += sl.stop - sl.start
         if progress is not None:
             progress(done, n)
-    return out, errors
+    # Back to the input order.
+    result = {name: np.empty_like(array) for name, array in out.items()}
+    for name, array in out.items():
+        result[name][order] = array
+    unsorted = np.empty_like(errors)
+    unsorted[order] = errors
+    return result, unsorted
+
+
+def _encode(np: Any, values: Any) -> tuple[Any, Any]:
+    """(distinct values, code of each row) for a text column: an array of text, or an
+    already encoded ``(codes, distinct values)`` pair (see tables.table_columns)."""
+    if isinstance(values, tuple):
+        codes, distinct = values
+        return np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64)
+    text = np.asarray(values).astype(str)
+    distinct, inverse = np.unique(text, return_inverse=True)
+    return distinct, inverse

@@ -251,7 +251,11 @@ def _echo(columns: Mapping[str, Any], i: int) -> dict[str, Any]:
     """The inputs of row ``i`` of batch columns, as values a person reads."""
     row: dict[str, Any] = {}
     for name in INPUT_COLUMNS:
-        value = columns[name][i]
+        column = columns[name]
+        if isinstance(column, tuple):  # dictionary-encoded text: (codes, distinct values)
+            row[name] = str(column[1][column[0][i]])
+            continue
+        value = column[i]
         if name in ("month", "territory", "paid_leave", "exemption"):
             row[name] = str(value)
         elif name in ("non_resident", "cesu_plus"):

@@ -240,3 +240,18 @@ def test_batch_refuses_bad_files_without_output(tmp_path: Path, text: str, messa
     assert status == 2
     assert message in err
     assert not target.exists()
+
+
+def test_batch_with_empty_cells_and_negative_values(tmp_path: Path) -> None:
+    good = write(
+        tmp_path,
+        "in.csv",
+        "month,hours,net_hourly,gross_hourly\n2024-04,10,12.00,\n2024-04,10,,15.36\n",
+    )
+    status, out, err = run("batch", str(good), "--out", str(tmp_path / "out.csv"))
+    assert status == 0, err
+    assert "(0 with an error" in out
+    bad = write(tmp_path, "bad.csv", "month,hours,net_hourly\n2024-04,10,-12.00\n")
+    status, _, err = run("batch", str(bad), "--out", str(tmp_path / "o2.csv"))
+    assert status == 2
+    assert "row 1, column net_hourly: -12.0 is negative" in err
