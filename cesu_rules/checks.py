@@ -16,20 +16,18 @@ place and the other cases still run.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from xml.etree import ElementTree
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import CesuRulesError, Problem
-from .models import EstimateRequest, estimate_to_json
-from .rules._problems import FileChecker
-from .rules._yaml import compose_document
+from .models import Amount, EstimateRequest, estimate_to_json
+from .rules._problems import FileChecker, read_model
 from .wire import (
     COMPARABLE_FIELDS,
     load_mapping,
@@ -51,22 +49,6 @@ __all__ = [
 ]
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def _amount(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f'expected a decimal amount such as "153.61", got {value!r}')
-    text = str(value).strip()
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        raise ValueError(f'expected a decimal amount such as "153.61", got {value!r}') from None
-    if not number.is_finite():
-        raise ValueError(f"expected a finite decimal amount, got {value!r}")
-    return number
-
-
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
 
 
 class _Strict(BaseModel):
@@ -153,41 +135,14 @@ class CheckReport:
 # Reading
 
 
-def _parse_text(path: Path, text: str) -> tuple[Any, FileChecker]:
-    if path.suffix == ".json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            checker = FileChecker(str(path), "", None)
-            checker.add_at(exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
-            return None, checker
-    # JSON is read with the YAML reader too: numbers stay the text written, and every
-    # problem gets a line and column.
-    located, problems = compose_document(text)
-    checker = FileChecker(str(path), "", located)
-    for problem in problems:
-        checker.add_at(problem.line, problem.column, problem.message)
-    if located is None or problems:
-        return None, checker
-    return located.data, checker
-
-
 def load_case(path: Path) -> tuple[Case | None, list[Problem]]:
     """The case in ``path``, or the problems that make it invalid (with their places)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(str(path), 1, 1, "", f"cannot read the case: {exc}")]
-    data, checker = _parse_text(path, text)
-    if checker.problems:
-        return None, checker.problems
-    if not isinstance(data, dict):
-        checker.add_at(1, 1, "a case must be a mapping with id, source, inputs, expected...")
-        return None, checker.problems
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:
-        checker.pydantic(exc, Case)
+    case, checker = read_model(text, Case, str(path), is_json=path.suffix == ".json")
+    if case is None:
         return None, checker.problems
     _check_case(case, checker)
     return (None, checker.problems) if checker.problems else (case, [])

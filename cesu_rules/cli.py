@@ -526,6 +526,15 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _add_rulesets_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rulesets",
+        metavar="DIR",
+        default=None,
+        help="use the ruleset directory DIR instead of the shipped one",
+    )
+
+
 def _add_estimate_inputs(est: argparse.ArgumentParser) -> None:
     """The inputs of one monthly estimate, shared by `estimate` and `wire request`."""
     est.add_argument("--month", metavar="YYYY-MM", help="month of work, e.g. 2024-04")
@@ -613,12 +622,7 @@ def _add_estimate_inputs(est: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="read the request as a JSON object from FILE, or - for stdin",
     )
-    est.add_argument(
-        "--rulesets",
-        metavar="DIR",
-        default=None,
-        help="use the ruleset directory DIR instead of the shipped one",
-    )
+    _add_rulesets_option(est)
 
 
 _EXEMPTIONS_EPILOG = "exemptions: " + "; ".join(
@@ -644,12 +648,7 @@ def _add_analysis_commands(commands: Any) -> None:
     )
     simulate.add_argument("--out", metavar="FILE", help="write every row (.csv, .json, .parquet)")
     simulate.add_argument("--plot", metavar="FILE", help="draw the scenario's chart (.png, .svg)")
-    simulate.add_argument(
-        "--rulesets",
-        metavar="DIR",
-        default=None,
-        help="use the ruleset directory DIR instead of the shipped one",
-    )
+    _add_rulesets_option(simulate)
 
     batch = commands.add_parser(
         "batch",
@@ -662,12 +661,7 @@ def _add_analysis_commands(commands: Any) -> None:
     batch.add_argument("input_file", metavar="IN", help="input table (.csv or .parquet)")
     batch.add_argument("--out", metavar="OUT", required=True, help="output (.csv or .parquet)")
     batch.add_argument("--reform", metavar="FILE", help="reform overlay applied to the rules")
-    batch.add_argument(
-        "--rulesets",
-        metavar="DIR",
-        default=None,
-        help="use the ruleset directory DIR instead of the shipped one",
-    )
+    _add_rulesets_option(batch)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -712,12 +706,7 @@ def build_parser() -> argparse.ArgumentParser:
     household.add_argument("file", metavar="FILE", help="household file (YAML or JSON)")
     household.add_argument("--json", action="store_true", help="print JSON")
     household.add_argument("--out", metavar="FILE", help="write the report to FILE")
-    household.add_argument(
-        "--rulesets",
-        metavar="DIR",
-        default=None,
-        help="use the ruleset directory DIR instead of the shipped one",
-    )
+    _add_rulesets_option(household)
 
     wire = commands.add_parser("wire", help="the Urssaf wire format (mapping files)")
     wire_actions = wire.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -750,12 +739,7 @@ def build_parser() -> argparse.ArgumentParser:
     rs.required = True
 
     def with_common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument(
-            "--rulesets",
-            metavar="DIR",
-            default=None,
-            help="use the ruleset directory DIR instead of the shipped one",
-        )
+        _add_rulesets_option(p)
         p.add_argument("--json", action="store_true", help="print JSON instead of text")
         return p
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CesuRulesError",
+    "FileError",
     "InputError",
     "NotInForceError",
     "Problem",
@@ -67,3 +68,12 @@ class NotInForceError(CesuRulesError):
 
 class InputError(CesuRulesError, ValueError):
     """An input value given by the user is invalid (hours, wage, month, territory...)."""
+
+
+class FileError(InputError):
+    """A user's file (household, reform, scenario, mapping...) is invalid; ``problems``
+    lists every problem found, each with its file, line and column."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))

@@ -16,25 +16,24 @@ employees are listed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from .api import default_ruleset, estimate
 from .calc.estimate import Estimate, compute, make_inputs
 from .calc.kernel import allocate_units
 from .calc.relief import EXEMPTION_CASES, age_70_cap
 from .calc.rounding import CENT, ZERO, round_cents
-from .errors import CesuRulesError, InputError, Problem
-from .models import estimate_to_json
-from .rules._problems import FileChecker
-from .rules._yaml import compose_document
+from .errors import CesuRulesError, FileError, InputError
+from .models import decimal_amount, estimate_to_json
+from .rules._problems import FileChecker, read_model
 from .rules.loader import Ruleset
+from .rules.schema import Territory
 from .rules.snapshot import parse_month, rules_at
 
 __all__ = [
@@ -52,7 +51,7 @@ __all__ = [
     "yearly_summary",
 ]
 
-ACTIVITIES = (
+Activity = Literal[
     "menage",
     "garde_enfant",
     "assistance",
@@ -61,7 +60,8 @@ ACTIVITIES = (
     "assistance_informatique",
     "petit_bricolage",
     "autre",
-)
+]
+ACTIVITIES: tuple[str, ...] = Activity.__args__  # type: ignore[attr-defined]
 # Activities with their own yearly sub-ceiling of the tax credit (CGI art. 199 sexdecies).
 SUB_CEILINGS = {
     "petit_jardinage": "credit_impot/sous_plafond/petit_jardinage",
@@ -69,26 +69,16 @@ SUB_CEILINGS = {
     "petit_bricolage": "credit_impot/sous_plafond/petit_bricolage",
 }
 
-Territory = Literal[
-    "metropole", "alsace_moselle", "guadeloupe", "martinique", "guyane", "reunion", "mayotte"
-]
 
-
-def _amount(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f'expected an amount such as "50.00", got {value!r}')
-    try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
-        raise ValueError(f'expected an amount such as "50.00", got {value!r}') from None
-    if not number.is_finite() or number != number.quantize(CENT):
-        raise ValueError(f'expected an amount in euros and cents such as "50.00", got {value!r}')
+def _cents(number: Decimal) -> Decimal:
+    if number != number.quantize(CENT):
+        raise ValueError(f'expected an amount in euros and cents such as "50.00", got {number}')
     if number < 0:
-        raise ValueError(f"an amount must not be negative (got {value})")
+        raise ValueError(f"an amount must not be negative (got {number})")
     return number
 
 
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Amount = Annotated[Decimal, BeforeValidator(decimal_amount), AfterValidator(_cents)]
 
 
 class _Strict(BaseModel):
@@ -122,16 +112,7 @@ class HouseholdInfo(_Strict):
 
 class Employee(_Strict):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    activity: Literal[
-        "menage",
-        "garde_enfant",
-        "assistance",
-        "cours",
-        "petit_jardinage",
-        "assistance_informatique",
-        "petit_bricolage",
-        "autre",
-    ] = "menage"
+    activity: Activity = "menage"
     territory: Territory | None = None
     paid_leave: Literal["included", "excluded"] | None = None
     pas_rate: Decimal | None = None
@@ -172,12 +153,8 @@ class HouseholdFile(_Strict):
     months: tuple[MonthEntry, ...] = Field(min_length=1)
 
 
-class HouseholdError(InputError):
+class HouseholdError(FileError):
     """A household file is invalid; ``problems`` lists every problem with its place."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,31 +168,10 @@ def load_household(path: str | Path) -> HouseholdFile:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from None
-    if path.suffix == ".json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise HouseholdError(
-                [Problem(str(path), exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
-            ) from None
-    located, yaml_problems = compose_document(text)
-    checker = FileChecker(str(path), "", located)
-    for problem in yaml_problems:
-        checker.add_at(problem.line, problem.column, problem.message)
-    household: HouseholdFile | None = None
-    if located is not None and not yaml_problems:
-        if not isinstance(located.data, dict):
-            checker.add_at(1, 1, "a household file is a mapping with household, employees, months")
-        else:
-            try:
-                household = HouseholdFile.model_validate(located.data)
-            except ValidationError as exc:
-                checker.pydantic(exc, HouseholdFile)
+    household, checker = read_model(text, HouseholdFile, str(path), is_json=path.suffix == ".json")
     if household is not None:
         _check_household(household, checker)
     if checker.problems or household is None:
-        if not checker.problems:
-            checker.add_at(1, 1, "empty household file")
         raise HouseholdError(checker.problems)
     return household
 

@@ -14,24 +14,23 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .api import estimate
 from .calc.estimate import Estimate, Line
 from .calc.relief import EXEMPTION_CASES
 from .rules.loader import Ruleset
+from .rules.schema import Territory
 
 __all__ = [
     "EstimateRequest",
     "EstimateResponse",
     "LineModel",
     "SourceModel",
+    "decimal_amount",
     "estimate_to_json",
 ]
 
-Territory = Literal[
-    "metropole", "alsace_moselle", "guadeloupe", "martinique", "guyane", "reunion", "mayotte"
-]
 ExemptionName = Literal[
     "none",
     "age_70",
@@ -42,6 +41,23 @@ ExemptionName = Literal[
     "apa",
 ]
 assert set(ExemptionName.__args__) == set(EXEMPTION_CASES)  # type: ignore[attr-defined]
+
+
+def decimal_amount(value: Any) -> Decimal:
+    """A decimal read from its text (YAML text, JSON number kept as text, str, int)."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f'expected a decimal amount such as "153.61", got {value!r}')
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f'expected a decimal amount such as "153.61", got {value!r}') from None
+    if not number.is_finite():
+        raise ValueError(f"expected a finite decimal amount, got {value!r}")
+    return number
+
+
+# A decimal amount in a user's file (regression cases, households).
+Amount = Annotated[Decimal, BeforeValidator(decimal_amount)]
 
 Money = Annotated[str, Field(pattern=r"^-?[0-9]+\.[0-9]{2}$", examples=["153.61"])]
 

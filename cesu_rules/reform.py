@@ -29,21 +29,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError, Problem
-from .rules._problems import FileChecker
-from .rules._yaml import compose_document
+from .errors import FileError, InputError
+from .rules._problems import FileChecker, read_model
 from .rules.loader import Parameter, Ruleset, check_parameter_spec
 from .rules.schema import FILE_MODELS
 
 __all__ = ["ReformError", "apply_reform", "load_reform"]
 
 
-class ReformError(InputError):
+class ReformError(FileError):
     """A reform file is invalid; ``problems`` lists every problem with its place."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 class ReformFile(BaseModel):
@@ -68,17 +63,9 @@ def load_reform(path: str | Path, base: Ruleset) -> Ruleset:
 def apply_reform(
     text: str, base: Ruleset, *, where: str = "reform", raw: bytes | None = None
 ) -> Ruleset:
-    located, yaml_problems = compose_document(text)
-    checker = FileChecker(where, "", located)
-    for problem in yaml_problems:
-        checker.add_at(problem.line, problem.column, problem.message)
-    if located is None or yaml_problems:
+    reform, checker = read_model(text, ReformFile, where)
+    if reform is None:
         raise ReformError(checker.problems)
-    try:
-        reform = ReformFile.model_validate(located.data)
-    except ValidationError as exc:
-        checker.pydantic(exc, ReformFile)
-        raise ReformError(checker.problems) from None
     parameters = dict(base.parameters)
     ascii_label = unicodedata.normalize("NFKD", reform.label).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-")[:40] or "reform"

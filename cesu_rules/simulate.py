@@ -28,12 +28,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .batch import INPUT_COLUMNS, OUTPUT_COLUMNS, compute_batch, require_numpy
-from .errors import InputError, Problem
-from .rules._problems import FileChecker
-from .rules._yaml import compose_document
+from .errors import FileError, InputError
+from .rules._problems import FileChecker, read_model
 from .rules.loader import Ruleset
 from .tables import columns_from_rows, output_name, read_table, table_columns
 
@@ -59,12 +58,8 @@ SUMMARY_METRICS = (
 _MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
-class ScenarioError(InputError):
+class ScenarioError(FileError):
     """A scenario file is invalid; ``problems`` lists every problem with its place."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 class PlotSpec(BaseModel):
@@ -142,17 +137,9 @@ def load_scenario(path: str | Path) -> tuple[Scenario, dict[str, list[Any]]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the scenario {path}: {exc}") from None
-    located, yaml_problems = compose_document(text)
-    checker = FileChecker(str(path), "", located)
-    for problem in yaml_problems:
-        checker.add_at(problem.line, problem.column, problem.message)
-    if located is None or yaml_problems:
+    scenario, checker = read_model(text, Scenario, str(path))
+    if scenario is None:
         raise ScenarioError(checker.problems)
-    try:
-        scenario = Scenario.model_validate(located.data)
-    except ValidationError as exc:
-        checker.pydantic(exc, Scenario)
-        raise ScenarioError(checker.problems) from None
     _check_names(scenario, checker)
     axes = _expand_axes(scenario, checker)
     _check_plot(scenario, checker)

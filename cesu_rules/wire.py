@@ -17,12 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .batch import OUTPUT_COLUMNS
 from .calc.estimate import Estimate
-from .errors import InputError, Problem
-from .rules._problems import FileChecker
-from .rules._yaml import compose_document
+from .errors import FileError, InputError
+from .rules._problems import read_model
 from .rules.schema import TERRITORIES
 
 __all__ = [
@@ -39,39 +39,15 @@ __all__ = [
 DEFAULT_MAPPING = "urssaf-paje-1.0.0.yaml"
 
 # Engine output fields a wire response (or a case) can be compared with.
-COMPARABLE_FIELDS = (
-    "gross",
-    "net",
-    "net_taxable",
-    "employee_total",
-    "employer_total_before_relief",
-    "deduction",
-    "exemption",
-    "exemption_cap",
-    "employer_total",
-    "urssaf_debit",
-    "total_cost",
-    "gross_hourly",
-    "net_hourly",
-    "pas_amount",
-    "net_after_pas",
-    "paid_to_employee",
-    "tax_credit",
-    "advance",
-    "cost_after_credit",
-)
+COMPARABLE_FIELDS = (*OUTPUT_COLUMNS, "exemption_cap")
 
 RequestField = Literal[
     "net_monthly", "hours", "employer_postal_code", "employee_postal_code", "net_hourly"
 ]
 
 
-class MappingError(InputError):
+class MappingError(FileError):
     """A mapping file is invalid; ``problems`` lists every problem with its place."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 class _RequestMapping(BaseModel):
@@ -136,18 +112,10 @@ def load_mapping(path: str | Path | None = None) -> WireMapping:
         except OSError as exc:
             raise InputError(f"cannot read the mapping file {path}: {exc.strerror}") from None
         where = str(path)
-    located, yaml_problems = compose_document(text)
-    checker = FileChecker(where, "", located)
-    for problem in yaml_problems:
-        checker.add_at(problem.line, problem.column, problem.message)
-    if located is not None and not yaml_problems:
-        try:
-            return WireMapping.model_validate(located.data)
-        except ValidationError as exc:
-            checker.pydantic(exc, WireMapping)
-    if not checker.problems:
-        checker.add_at(1, 1, "empty mapping file")
-    raise MappingError(checker.problems)
+    mapping, checker = read_model(text, WireMapping, where)
+    if mapping is None:
+        raise MappingError(checker.problems)
+    return mapping
 
 
 def territory_of_postal_code(code: str) -> str:

@@ -23,24 +23,15 @@ from cesu_rules.wire import (
     territory_of_postal_code,
 )
 
+from .helpers import run_cli as run
+from .helpers import write
+
 GOOD = """\
 id: good
 source: {title: test, url: https://example.org/}
 inputs: {month: 2024-04, hours: "10", net_hourly: "12.00"}
 expected: {gross: "153.61", urssaf_debit: "82.27"}
 """
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), out=out, err=err, stdin=io.StringIO(""))
-    return status, out.getvalue(), err.getvalue()
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_a_passing_case_exits_0_with_a_table(tmp_path: Path) -> None:

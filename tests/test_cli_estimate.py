@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from cesu_rules import EstimateResponse
-from cesu_rules.cli import main
+
+from .helpers import run_cli as run
 
 CONTRACT_KEYS = {
     "ruleset_version",
@@ -31,12 +31,6 @@ CONTRACT_KEYS = {
     "warnings",
     "lines",
 }
-
-
-def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), out=out, err=err, stdin=io.StringIO(stdin))
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_table_output_reads_like_a_statement() -> None:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from cesu_rules.cli import main
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+from .helpers import run_cli as run
 
 
 def test_list_shows_every_parameter_with_version_and_hash() -> None:

@@ -23,6 +23,8 @@ from cesu_rules.household import (
     tax_credit_for_year,
 )
 
+from .helpers import write
+
 D = Decimal
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "household.yaml"
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,12 +146,6 @@ def test_yearly_credit_under_its_ceilings(
     assert computed <= retained / 2 + D("0.005")
 
 
-def write(tmp_path: Path, text: str, name: str = "h.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 BASE = """\
 household: {exemption: none}
 employees:
@@ -182,19 +178,19 @@ months:
             "an amount must not be negative",
         ),
         (BASE.replace("{id: a}", "{id: a}\n  - {id: a}"), "employee 'a' is listed twice"),
-        ("[1, 2]\n", "a household file is a mapping"),
+        ("[1, 2]\n", "expected a mapping of keys (household, employees, months)"),
     ],
 )
 def test_bad_household_files_name_the_file_and_place(
     tmp_path: Path, text: str, message: str
 ) -> None:
     with pytest.raises(HouseholdError) as info:
-        load_household(write(tmp_path, text))
+        load_household(write(tmp_path, "h.yaml", text))
     assert message in str(info.value)
 
 
 def test_an_aid_larger_than_the_expense_names_the_month(tmp_path: Path) -> None:
-    path = write(tmp_path, BASE.replace('"13.00"}', '"13.00", aids: {apa: "900.00"}}'))
+    path = write(tmp_path, "h.yaml", BASE.replace('"13.00"}', '"13.00", aids: {apa: "900.00"}}'))
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "report.txt"
     status = main(["household", str(path), "--out", str(target)], out=out, err=err)

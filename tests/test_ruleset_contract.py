@@ -10,6 +10,8 @@ from cesu_rules import NotInForceError, Ruleset, load_ruleset, rules_at
 from cesu_rules.rules.registry import REQUIRED_PARAMETERS
 from cesu_rules.rules.schema import STATUSES, TERRITORIES
 
+from .strategies import all_months
+
 SHIPPED = load_ruleset()
 NAMES = sorted(SHIPPED.parameters)
 
@@ -65,20 +67,11 @@ def test_every_parameter_covers_the_whole_ruleset_period(name: str) -> None:
     param.at(until)  # does not raise
 
 
-def _months(start: date, until: date) -> list[str]:
-    months = []
-    year, month = start.year, start.month
-    while (year, month) <= (until.year, until.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 @pytest.mark.parametrize("territory", TERRITORIES)
 def test_a_snapshot_resolves_for_every_month_of_the_coverage(
     ruleset: Ruleset, territory: str
 ) -> None:
-    for month in _months(*ruleset.coverage):
+    for month in all_months():
         if territory == "mayotte" and month < "2021-01":
             with pytest.raises(NotInForceError, match="smic/horaire_brut/mayotte"):
                 rules_at(ruleset, month, territory)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -10,27 +9,17 @@ from pathlib import Path
 import pytest
 
 from cesu_rules import default_ruleset, estimate
-from cesu_rules.cli import main
 from cesu_rules.reform import ReformError, apply_reform, load_reform
 from cesu_rules.simulate import ScenarioError, load_scenario
+
+from .helpers import run_cli as run
+from .helpers import write
 
 pytest.importorskip("numpy")
 pyarrow = pytest.importorskip("pyarrow")
 
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
 D = Decimal
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), out=out, err=err, stdin=io.StringIO(""))
-    return status, out.getvalue(), err.getvalue()
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- reforms ---------------------------------------------------------------------------------

@@ -3,16 +3,17 @@ regression-case reader, so that both report ``file:line:column`` the same way.""
 
 from __future__ import annotations
 
+import json
 import types
 import typing
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
-from ._yaml import Located, locate
+from ._yaml import Located, compose_document, locate
 
-__all__ = ["FileChecker", "Loc"]
+__all__ = ["FileChecker", "Loc", "read_model"]
 
 Loc = tuple[str | int, ...]
 
@@ -106,3 +107,38 @@ class FileChecker:
             else:
                 message = str(error["msg"]).removeprefix("Value error, ")
                 self.add(loc, message)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(
+    text: str, model: type[M], where: str, *, is_json: bool = False
+) -> tuple[M | None, FileChecker]:
+    """Parse a YAML (or JSON) document into ``model``; the checker holds every problem.
+
+    JSON is checked with the json module first (for its own error positions), then read with
+    the YAML reader like YAML, so that numbers stay the text written and every problem of
+    the validation gets a line and a column. Returns ``(None, checker)`` on any problem.
+    """
+    if is_json:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            checker = FileChecker(where, "", None)
+            checker.add_at(exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
+            return None, checker
+    located, yaml_problems = compose_document(text)
+    checker = FileChecker(where, "", located)
+    for problem in yaml_problems:
+        checker.add_at(problem.line, problem.column, problem.message)
+    if located is None or yaml_problems:
+        return None, checker
+    if not isinstance(located.data, dict):
+        checker.add_at(1, 1, f"expected a mapping of keys ({', '.join(model.model_fields)})")
+        return None, checker
+    try:
+        return model.model_validate(located.data), checker
+    except ValidationError as exc:
+        checker.pydantic(exc, model)
+        return None, checker
