@@ -319,3 +319,14 @@ def test_aids_reduce_the_credit_base_and_cannot_exceed_the_expense() -> None:
         estimate("2024-04", hours=10, net_hourly="12.00", aids="250.00")
     with pytest.raises(InputError, match="aids must not be negative"):
         estimate("2024-04", hours=10, net_hourly="12.00", aids="-1")
+
+
+@pytest.mark.parametrize(
+    ("gross_hourly", "cst"),
+    [("18.52", "5.00"), ("25.00", "5.00"), ("18.00", "4.86")],
+)
+def test_the_health_at_work_contribution_at_its_cap(gross_hourly: str, cst: str) -> None:
+    # 10 h: 185.20 € (2.7 % = 5.0004: the cap, exactly 5 €, binds from 185.19 €), 250 €,
+    # 180.00 € (4.86 exactly). Just under the cap the cent depends on the totals policy.
+    r = estimate("2025-03", hours=10, gross_hourly=gross_hourly, paid_leave="excluded")
+    assert amounts(r, "employer")["sante_au_travail"] == D(cst)
