@@ -307,7 +307,26 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{where}: valid — {len(ruleset.parameters)} parameters, version "
         f"{ruleset.version}, {ruleset.hash}\n"
     )
+    note = staleness_note(ruleset, date.today())
+    if note:
+        err.write(f"cesu-rules: note: {note}\n")
     return EXIT_OK
+
+
+def staleness_note(ruleset: Ruleset, today: date, *, warn_days: int = 60) -> str | None:
+    """A reminder when the rulesets stop covering the months to come (None otherwise)."""
+    until = ruleset.coverage[1]
+    if today > until:
+        return (
+            f"the rulesets end in {until:%Y-%m} and today is {today}: months after it "
+            "are refused until next year's values are added (docs/rulesets.md, runbook)"
+        )
+    if (until - today).days <= warn_days:
+        return (
+            f"the rulesets end in {until:%Y-%m}, in {(until - today).days} days: time to "
+            "add next year's values (docs/rulesets.md, runbook)"
+        )
+    return None
 
 
 _INPUT_FLAGS = (

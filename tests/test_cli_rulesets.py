@@ -6,7 +6,11 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+
+from cesu_rules import Ruleset
+from cesu_rules.cli import staleness_note
 
 from .helpers import run_cli as run
 
@@ -85,3 +89,11 @@ def test_console_script_prints_no_traceback() -> None:
     assert proc.stderr.strip() == (
         "cesu-rules: error: unknown parameter 'nope'; `cesu-rules rulesets list` shows them all"
     )
+
+
+def test_a_staleness_note_comes_before_the_coverage_ends(ruleset: Ruleset) -> None:
+    assert staleness_note(ruleset, date(2026, 6, 1)) is None
+    assert "in 30 days: time to add next year's values" in str(
+        staleness_note(ruleset, date(2026, 12, 1))
+    )
+    assert "months after it are refused" in str(staleness_note(ruleset, date(2027, 2, 1)))
