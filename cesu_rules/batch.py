@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .calc.estimate import _Structure, _structure
 from .calc.relief import EXEMPTION_CASES, age_70_cap
-from .calc.rounding import EXACT_CONTEXT, round_cents
+from .calc.rounding import EXACT_CONTEXT
 from .errors import CesuRulesError, InputError, NotInForceError
 from .rules.loader import Ruleset
 from .rules.schema import TERRITORIES
@@ -130,8 +130,7 @@ def _group(rules: Rules, non_resident: bool) -> _Group:
     fractions = [_fraction(s) for s in structure.slopes]
     den = max(d for _, d in fractions)
     nums = tuple(n * (den // d) for n, d in fractions)
-    smic = rules.smic_hourly.value
-    uplift = 1 + rules.paid_leave_uplift.value / 100
+    minimum_excluded, minimum_included = structure.minimum
     employer = structure.employer
     exempt_rate = sum((line.rate for line in employer if "exemption" in line.reliefs), Decimal(0))
     with localcontext(EXACT_CONTEXT):
@@ -144,8 +143,8 @@ def _group(rules: Rules, non_resident: bool) -> _Group:
         non_resident=non_resident,
         slope_num=(nums[0], nums[1], nums[2]),
         slope_den=den,
-        min_excluded=int(smic * 100),
-        min_included=int(round_cents(smic * uplift) * 100),
+        min_excluded=int(minimum_excluded * 100),
+        min_included=int(minimum_included * 100),
         max_hours=int(rules.max_monthly_hours.value * 100),
         leave_threshold=int(rules.paid_leave_threshold_hours.value * 100),
         deduction_per_hour=int(rules.deduction_hourly.value * 100),

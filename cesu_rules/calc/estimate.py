@@ -40,6 +40,7 @@ __all__ = [
     "Inputs",
     "Line",
     "compute",
+    "legal_minimum",
     "make_inputs",
     "taux_neutre",
 ]
@@ -326,11 +327,12 @@ def _check_minimum_wage(rules: Rules, inputs: Inputs) -> None:
     ):
         return
     smic = rules.smic_hourly.value
-    minimum = smic
-    what = f"the SMIC ({smic} € gross an hour)"
-    if inputs.paid_leave_included:
-        minimum = round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
-        what = f"110 % of the SMIC {smic} €, paid leave included"
+    minimum = structure.minimum[inputs.paid_leave_included]
+    what = (
+        f"110 % of the SMIC {smic} €, paid leave included"
+        if inputs.paid_leave_included
+        else f"the SMIC ({smic} € gross an hour)"
+    )
     rate = structure.slopes[0]
     if inputs.gross_hourly is not None:
         gross_h = inputs.gross_hourly
@@ -380,6 +382,7 @@ class _Structure(NamedTuple):
     month: str
     pas_thresholds: tuple[int, ...]  # cents
     pas_rates: tuple[Decimal, ...]  # percent
+    minimum: tuple[Decimal, Decimal]  # legal minimum gross an hour: [excluded, included]
     safe_net: tuple[Decimal, Decimal]  # net hourly surely above the minimum: [excluded, included]
 
 
@@ -401,6 +404,7 @@ def _structure(rules: Rules, non_resident: bool) -> _Structure:
     if cached is None:
         employee = _sorted_side(rules, non_resident, "employee")
         employer = _sorted_side(rules, non_resident, "employer")
+        minimum = legal_minimum(rules)
         share = rules.csg_base_share.value / _HUNDRED
         pss = rules.pss_monthly.value
         cached = _Structure(
@@ -425,16 +429,28 @@ def _structure(rules: Rules, non_resident: bool) -> _Structure:
             f"{rules.month:%Y-%m}",
             tuple(_to_cents(b.threshold) for b in rules.pas_grid),
             tuple(b.rate_percent for b in rules.pas_grid),
-            _safe_nets(rules, segment_slopes(employee, share)[0]),
+            minimum,
+            _safe_nets(minimum, segment_slopes(employee, share)[0]),
         )
         _STRUCTURES[key] = cached
     return cached
 
 
-def _safe_nets(rules: Rules, rate: Decimal) -> tuple[Decimal, Decimal]:
+def legal_minimum(rules: Rules) -> tuple[Decimal, Decimal]:
+    """The legal minimum gross hourly wage of the month: (paid leave excluded, included).
+
+    Excluded: the SMIC. Included: 110 % of the SMIC rounded half-up to the cent (the hourly
+    rate with paid leave, as in the published 70+ caps)."""
     smic = rules.smic_hourly.value
-    with_leave = round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
-    return (ceil_cents(smic * (_ONE - rate)) + CENT, ceil_cents(with_leave * (_ONE - rate)) + CENT)
+    return smic, round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
+
+
+def _safe_nets(minimum: tuple[Decimal, Decimal], rate: Decimal) -> tuple[Decimal, Decimal]:
+    excluded, included = minimum
+    return (
+        ceil_cents(excluded * (_ONE - rate)) + CENT,
+        ceil_cents(included * (_ONE - rate)) + CENT,
+    )
 
 
 def _eur(cents: int) -> Decimal:
@@ -783,12 +799,7 @@ compute = in_exact_context(_compute)
 
 def _context_warnings(rules: Rules, inputs: Inputs, gross: Decimal, gross_h: Decimal) -> list[str]:
     warnings: list[str] = []
-    smic = rules.smic_hourly.value
-    minimum = (
-        round_cents(smic * (_ONE + rules.paid_leave_uplift.value / _HUNDRED))
-        if inputs.paid_leave_included
-        else smic
-    )
+    minimum = _structure(rules, inputs.non_resident).minimum[inputs.paid_leave_included]
     if gross_h < minimum * _NEAR_MINIMUM:
         warnings.append(
             f"the wage ({gross_h} € gross an hour) is within 1 % of the legal minimum "
