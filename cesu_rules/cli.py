@@ -22,15 +22,7 @@ from pydantic import BaseModel, ValidationError
 from . import __version__
 from .api import default_ruleset
 from .calc.relief import EXEMPTION_CASES
-from .checks import Case, render_report, report_to_json, report_to_junit, run_paths
 from .errors import CesuRulesError, InputError, RulesetValidationError
-from .household import (
-    HouseholdFile,
-    compute_household,
-    load_household,
-    render_household,
-)
-from .household import report_to_json as household_to_json
 from .models import EstimateRequest, EstimateResponse, estimate_to_json
 from .report import render_estimate
 from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
@@ -43,7 +35,6 @@ from .rules.schema import (
     ScalarEntry,
 )
 from .rules.snapshot import parse_month
-from .wire import WireMapping, inputs_to_request, load_mapping
 
 __all__ = ["main"]
 
@@ -409,6 +400,8 @@ def _cmd_estimate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .checks import render_report, report_to_json, report_to_junit, run_paths  # noqa: PLC0415
+
     report = run_paths(args.paths)
     if args.junit:
         _write_atomically(args.junit, report_to_junit(report).decode("utf-8"))
@@ -433,6 +426,13 @@ def _write_atomically(target: str, text: str) -> None:
 
 
 def _cmd_household(args: argparse.Namespace, out: TextIO) -> int:
+    from .household import (  # noqa: PLC0415 - imported on use, for a fast start
+        compute_household,
+        load_household,
+        render_household,
+    )
+    from .household import report_to_json as household_to_json  # noqa: PLC0415
+
     household = load_household(args.file)
     ruleset = load_ruleset(args.rulesets) if args.rulesets else None
     report = compute_household(household, ruleset, source=args.file)
@@ -518,6 +518,8 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_wire_request(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from .wire import inputs_to_request, load_mapping  # noqa: PLC0415 - imported on use
+
     mapping = load_mapping(args.mapping)
     request = _read_request(args, stdin)
     result = request.run(load_ruleset(args.rulesets) if args.rulesets else None)
@@ -529,17 +531,27 @@ def _cmd_wire_request(args: argparse.Namespace, out: TextIO, err: TextIO, stdin:
     return EXIT_OK
 
 
-_SCHEMAS: dict[str, type[BaseModel]] = {
-    "estimate-input": EstimateRequest,
-    "estimate-output": EstimateResponse,
-    "check-case": Case,
-    "household": HouseholdFile,
-    "wire-mapping": WireMapping,
-}
+_SCHEMAS = ("estimate-input", "estimate-output", "check-case", "household", "wire-mapping")
+
+
+def _schema_model(name: str) -> type[BaseModel]:
+    """The pydantic model of a public format (the less common ones imported on use)."""
+    from .checks import Case  # noqa: PLC0415
+    from .household import HouseholdFile  # noqa: PLC0415
+    from .wire import WireMapping  # noqa: PLC0415
+
+    models: dict[str, type[BaseModel]] = {
+        "estimate-input": EstimateRequest,
+        "estimate-output": EstimateResponse,
+        "check-case": Case,
+        "household": HouseholdFile,
+        "wire-mapping": WireMapping,
+    }
+    return models[name]
 
 
 def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    model = _SCHEMAS[args.which]
+    model = _schema_model(args.which)
     json.dump(model.model_json_schema(), out, ensure_ascii=False, indent=2)
     out.write("\n")
     return EXIT_OK
