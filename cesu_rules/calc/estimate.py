@@ -721,7 +721,7 @@ def _compute(rules: Rules, inputs: Inputs) -> Estimate:
     warnings = [
         *relief.warnings,
         *tax.warnings,
-        *_context_warnings(rules, inputs, gross, wage.gross_hourly),
+        *_context_warnings(rules, inputs, structure, gross, wage.gross_hourly),
         *_provenance_warnings(rules, inputs),
     ]
     # Positional construction (a NamedTuple's keyword __new__ costs microseconds at this
@@ -797,9 +797,11 @@ make_inputs = in_exact_context(_make_inputs)
 compute = in_exact_context(_compute)
 
 
-def _context_warnings(rules: Rules, inputs: Inputs, gross: Decimal, gross_h: Decimal) -> list[str]:
+def _context_warnings(
+    rules: Rules, inputs: Inputs, structure: _Structure, gross: Decimal, gross_h: Decimal
+) -> list[str]:
     warnings: list[str] = []
-    minimum = _structure(rules, inputs.non_resident).minimum[inputs.paid_leave_included]
+    minimum = structure.minimum[inputs.paid_leave_included]
     if gross_h < minimum * _NEAR_MINIMUM:
         warnings.append(
             f"the wage ({gross_h} € gross an hour) is within 1 % of the legal minimum "
