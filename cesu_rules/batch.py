@@ -1,88 +1,72 @@
-"""The batch engine: millions of monthly estimates, vectorised, to the same cent as the
-scalar path.
+"""The batch engine: many monthly estimates at once, to the same cent as the scalar path.
 
-Rows are grouped by (month, territory, residence) — each group shares one line structure —
-and every figure is computed on int64 arrays of cents with the integer formulas of
-:mod:`cesu_rules.calc.kernel`: rates as integer fractions, every rounding an integer
-division with its rule (half-up, or floor + largest remainder). A differential property test
-proves that every row equals :func:`cesu_rules.estimate` to the cent.
+Every rule is in the vector forms of :mod:`cesu_rules.calc`, computed on the same
+:class:`~cesu_rules.calc.plan.MonthPlan` as :func:`cesu_rules.estimate`: rows of any month,
+territory and residence are computed together on a :class:`~cesu_rules.calc.plan.PlanStack`
+(each row gathers its plan's parameters), so there is no per-group loop. This module only
+does what is specific to tables of rows:
 
-Scope: the rounding policies selected by the shipped rulesets (``inversion: monthly``,
-``totals: total_then_lines``); no household cap sharing (one row is one employee's month);
-rows that the scalar path would refuse get an ``error`` text instead of figures.
+* reading the inputs in the order of their declaration (a row is refused for the same first
+  reason as the scalar path), from :class:`Column` objects built by :mod:`cesu_rules.tables`;
+* resolving each distinct (month, territory, residence) once;
+* splitting rows by wage kind and rounding policy, and writing the figures back in order;
+* the error of each refused row: its stable code and its message, rendered with the
+  templates of :data:`cesu_rules.calc.inputs.CHECKS` (vectorised with pyarrow).
 
-numpy is needed (``pip install 'cesu-rules[batch]'``); pyarrow for CSV/Parquet files.
+numpy and pyarrow are needed (``pip install 'cesu-rules[batch]'``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, localcontext
-from typing import TYPE_CHECKING, Any
+import string
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from .calc.estimate import _Structure, _structure
-from .calc.relief import EXEMPTION_CASES, age_70_cap
-from .calc.rounding import EXACT_CONTEXT
-from .errors import CesuRulesError, InputError, NotInForceError
+from .calc.estimate import compute_v
+from .calc.inputs import CHECKS, GIVEN, INPUTS, WHAT, check_inputs_v, read_value
+from .calc.plan import MonthPlan, plan_for, stack_plans
+from .calc.relief import EXEMPTION_CODES
+from .errors import CesuRulesError
+from .fields import BATCH_OUTPUTS
 from .rules.loader import Ruleset
-from .rules.schema import TERRITORIES
-from .rules.snapshot import Rules, rules_at
+from .rules.snapshot import rules_at
 
-if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-    import numpy.typing as npt
+__all__ = [
+    "ERROR_CODES",
+    "OUTPUT_COLUMNS",
+    "BatchError",
+    "BatchResult",
+    "Column",
+    "compute_batch",
+    "require_numpy",
+    "require_pyarrow",
+]
 
-    IntArray = npt.NDArray[np.int64]
-    BoolArray = npt.NDArray[np.bool_]
-
-__all__ = ["INPUT_COLUMNS", "OUTPUT_COLUMNS", "BatchError", "compute_batch", "require_numpy"]
-
-# Input columns: money in cents, hours and rates in hundredths; -1 means "not given".
-INPUT_COLUMNS = (
-    "month",
-    "territory",
-    "hours",
-    "net_hourly",
-    "gross_hourly",
-    "net_monthly",
-    "paid_leave",
-    "paid_leave_hours",
-    "non_resident",
-    "exemption",
-    "pas_rate",
-    "aids",
-    "cesu_plus",
+OUTPUT_COLUMNS = BATCH_OUTPUTS
+# Every code a row can be refused with: the checks of the calculator, then those raised while
+# reading a value or resolving the month's rules (their message comes with the row).
+ERROR_CODES: tuple[str, ...] = (
+    *CHECKS,
+    "invalid_number",
+    "invalid_month",
+    "invalid_flag",
+    "unknown_territory",
+    "month_not_covered",
+    "not_in_force",
+    "ruleset_error",
 )
-# Output columns, all integer cents (hourly figures too).
-OUTPUT_COLUMNS = (
-    "gross_hourly",
-    "net_hourly",
-    "gross",
-    "net",
-    "net_taxable",
-    "employee_total",
-    "employer_total_before_relief",
-    "deduction",
-    "exemption",
-    "employer_total",
-    "urssaf_debit",
-    "total_cost",
-    "pas_amount",
-    "net_after_pas",
-    "paid_to_employee",
-    "tax_credit",
-    "advance",
-    "cost_after_credit",
-)
-
-
-_NONE = list(EXEMPTION_CASES).index("none")
-_AGE_70 = list(EXEMPTION_CASES).index("age_70")
+_CODE = {code: i for i, code in enumerate(ERROR_CODES)}
+_DECIMALS = tuple(name for name, spec in INPUTS if spec.kind == "decimal")
+_TEXTS = tuple(name for name, spec in INPUTS if spec.kind in ("month", "choice"))
+_FLAGS = tuple(name for name, spec in INPUTS if spec.kind == "flag")
+_SPEC = dict(INPUTS)
 
 
 class BatchError(CesuRulesError):
-    """The batch engine cannot run these rules or inputs (the message says why)."""
+    """The batch engine cannot run these inputs (the message says why)."""
+
+    default_code = "batch_error"
 
 
 def require_numpy() -> Any:
@@ -93,488 +77,433 @@ def require_numpy() -> Any:
     return numpy
 
 
-def _fraction(value: Decimal) -> tuple[int, int]:
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int)
-    scale = 10 ** max(0, -exponent)
-    return int(value * scale), scale
+def require_pyarrow() -> Any:
+    try:
+        import pyarrow  # noqa: PLC0415 - optional dependency, imported on use
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise BatchError(
+            "the batch engine needs pyarrow: pip install 'cesu-rules[batch]'"
+        ) from None
+    return pyarrow
 
 
-@dataclass(frozen=True)
-class _Group:
-    """Integer parameters of one (month, territory, residence) group."""
+class Column(NamedTuple):
+    """One input column, read.
 
-    rules: Rules
-    structure: _Structure
-    non_resident: bool
-    slope_num: tuple[int, int, int]
-    slope_den: int
-    min_excluded: int  # cents
-    min_included: int
-    max_hours: int  # hundredths
-    leave_threshold: int  # hundredths
-    deduction_per_hour: int  # cents
-    employer_exempt_mask: tuple[bool, ...]
-    employer_deduction_mask: tuple[bool, ...]
-    employee_taxable_mask: tuple[bool, ...]
-    cap_excluded: int  # cents, 70+ cap
-    cap_included: int
-    pas_thresholds: tuple[int, ...]
-    pas_rates: tuple[int, ...]  # hundredths of percent
-    credit_rate: int  # hundredths of percent
-    advance_rate: int | None
+    ``values``: int64 (cents or hundredths, −1 when empty) for a decimal, bool for a flag,
+    int codes into ``vocab`` for a text column. ``refused``: the rows whose cell could not
+    be read (or None), with their messages and codes in ``texts`` and ``codes`` (strings,
+    only read where refused).
+    """
 
-
-def _group(rules: Rules, non_resident: bool) -> _Group:
-    structure = _structure(rules, non_resident)
-    fractions = [_fraction(s) for s in structure.slopes]
-    den = max(d for _, d in fractions)
-    nums = tuple(n * (den // d) for n, d in fractions)
-    minimum_excluded, minimum_included = structure.minimum
-    employer = structure.employer
-    exempt_rate = sum((line.rate for line in employer if "exemption" in line.reliefs), Decimal(0))
-    with localcontext(EXACT_CONTEXT):
-        cap_ex = age_70_cap(rules, exempt_rate, paid_leave_included=False)
-        cap_in = age_70_cap(rules, exempt_rate, paid_leave_included=True)
-    advance = rules.advance_share
-    return _Group(
-        rules=rules,
-        structure=structure,
-        non_resident=non_resident,
-        slope_num=(nums[0], nums[1], nums[2]),
-        slope_den=den,
-        min_excluded=int(minimum_excluded * 100),
-        min_included=int(minimum_included * 100),
-        max_hours=int(rules.max_monthly_hours.value * 100),
-        leave_threshold=int(rules.paid_leave_threshold_hours.value * 100),
-        deduction_per_hour=int(rules.deduction_hourly.value * 100),
-        employer_exempt_mask=tuple("exemption" in line.reliefs for line in employer),
-        employer_deduction_mask=tuple(rules.deduction_relief in line.reliefs for line in employer),
-        employee_taxable_mask=tuple(line.taxable for line in structure.employee),
-        cap_excluded=int(cap_ex * 100),
-        cap_included=int(cap_in * 100),
-        pas_thresholds=structure.pas_thresholds,
-        pas_rates=tuple(int(r * 100) for r in structure.pas_rates),
-        credit_rate=int(rules.tax_credit_rate.value * 100),
-        advance_rate=None if advance is None else int(advance.value * 100),
-    )
-
-
-def _half_up(np: Any, x: Any, d: Any) -> Any:
-    """Round x / d half-up for non-negative x (d > 0, scalar or array)."""
-    return (2 * x + d) // (2 * d)
-
-
-def _lines(np: Any, specs: Iterable[tuple[int, int, int | None]], bases: Any, unit: int) -> Any:
-    """Exact amounts (units) of each line, shape (rows, lines)."""
-    columns = []
-    for base, rate, cap in specs:
-        amount = bases[base] * rate
-        if cap is not None:
-            amount = np.minimum(amount, cap)
-        columns.append(amount)
-    if not columns:
-        return np.zeros((bases.shape[1], 0), dtype=np.int64)
-    return np.stack(columns, axis=1)
-
-
-def _subset_cents(np: Any, total: Any, units: Any, unit: int, mask: tuple[bool, ...]) -> Any:
-    """Sum, per row, of the cents of the lines in ``mask`` after the largest-remainder
-    allocation of ``total`` (the rule of kernel.allocate_units), without allocating every
-    line: a line gets one of the ``missing`` cents when fewer than ``missing`` lines have a
-    larger dropped fraction (or an equal one and a lower index)."""
-    chosen = np.array(mask, dtype=bool)
-    k = units.shape[1]
-    if k == 0 or not chosen.any():
-        return np.zeros(units.shape[0], dtype=np.int64)
-    floors = units // unit
-    missing = total - floors.sum(axis=1)
-    normal = (missing >= 0) & (missing <= k)
-    # The dropped fractions, in units (< unit <= 10**9: int32 makes the comparisons cheaper).
-    remainders = (units % unit).astype(np.int32 if unit <= 2**31 else np.int64)
-    complement = chosen.sum() > k - chosen.sum()
-    ranked = np.nonzero(~chosen if complement else chosen)[0]
-    extra = np.zeros(units.shape[0], dtype=np.int64)
-    for i in ranked:
-        own = remainders[:, i : i + 1]
-        rank = (remainders > own).sum(axis=1) + (remainders[:, :i] == own).sum(axis=1)
-        extra += rank < missing
-    if complement:
-        extra = missing - extra
-    result = floors[:, chosen].sum(axis=1) + np.where(normal, extra, 0)
-    if not normal.all():  # far totals: the excess goes to the largest amount
-        largest = np.argmax(units, axis=1)
-        result += np.where(~normal & chosen[largest], missing, 0)
-    return result
+    values: Any
+    vocab: Sequence[str] | None = None
+    refused: Any = None
+    texts: Any = None
+    codes: Any = None
 
 
 @dataclass
-class _Rows:
-    """The input arrays of a group's rows (cents, hundredths; -1 when not given)."""
+class BatchResult:
+    """The figures of every row (int64 cents, meaningless where refused) and the refusals."""
 
-    hours: Any
-    net_h: Any
-    gross_h: Any
-    net_m: Any
-    leave: Any
-    pas: Any
-    aids: Any
-    cesu_plus: Any
-    exemption: Any  # codes: index in EXEMPTION_CASES, -1 unknown
-    paid_leave: Any  # codes: 0 default, 1 included, 2 excluded, -1 unknown
-    # (exemption, paid_leave) as written: raw codes into the column's distinct values, and
-    # those values; read only to word an error message.
-    texts: tuple[Any, Any] = ((), ())
-    vocab: tuple[Any, Any] = ((), ())
-    included: Any = None
+    values: dict[str, Any]
+    codes: Any  # int16: index in ERROR_CODES, −1 when the row is computed
+    texts: list[tuple[Any, Any]] = field(default_factory=list, repr=False)
+    context: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def take(self, mask: Any) -> _Rows:
-        return _Rows(
-            hours=self.hours[mask],
-            net_h=self.net_h[mask],
-            gross_h=self.gross_h[mask],
-            net_m=self.net_m[mask],
-            leave=self.leave[mask],
-            pas=self.pas[mask],
-            aids=self.aids[mask],
-            cesu_plus=self.cesu_plus[mask],
-            exemption=self.exemption[mask],
-            paid_leave=self.paid_leave[mask],
-            texts=(self.texts[0][mask], self.texts[1][mask]),
-            vocab=self.vocab,
-            included=None if self.included is None else self.included[mask],
-        )
+    @property
+    def ok(self) -> Any:
+        return self.codes < 0
+
+    def error_codes(self) -> Any:
+        """The code of each row's refusal ("" when computed), an Arrow string array."""
+        pa = require_pyarrow()
+        np = require_numpy()
+        names = np.array(["", *ERROR_CODES], dtype=object)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(self.codes.astype(np.int32) + 1), pa.array(names.astype(str))
+        ).cast(pa.string())
+
+    def error_texts(self) -> Any:
+        """The message of each row's refusal ("" when computed), an Arrow string array."""
+        return _render_errors(self)
 
 
-def _validate(
-    np: Any, g: _Group, rows: _Rows, fail: Callable[[Any, Callable[[int], str]], None]
-) -> None:
-    """Mark the rows the scalar path would refuse (same rules, first failure wins)."""
-    hours, leave = rows.hours, rows.leave
-    given = (rows.net_h >= 0).astype(int) + (rows.gross_h >= 0) + (rows.net_m >= 0)
-    fail(given != 1, lambda i: "give exactly one wage: net_hourly, gross_hourly or net_monthly")
-    fail(hours <= 0, lambda i: "hours must be more than 0")
-    fail(
-        hours > g.max_hours,
-        lambda i: f"hours exceed the legal maximum of {g.max_hours / 100:g} hours a month",
-    )
-    known = rows.paid_leave >= 0
-    fail(
-        ~known,
-        lambda i: (
-            f"paid_leave must be 'included' or 'excluded' (got {rows.vocab[1][rows.texts[1][i]]!r})"
-        ),
-    )
-    fail(
-        (leave < 0) | (leave > hours),
-        lambda i: "paid_leave_hours must be between 0 and the hours declared",
-    )
-    fail(
-        (leave > 0) & rows.included,
-        lambda i: "paid_leave_hours are declared only when paid leave is excluded",
-    )
-    fail(
-        rows.exemption < 0,
-        lambda i: f"unknown exemption {rows.vocab[0][rows.texts[0][i]]!r}",
-    )
-    fail(
-        (rows.pas > 10000) | (rows.pas < -1), lambda i: "pas_rate is a percentage between 0 and 100"
-    )
-    fail(rows.aids < 0, lambda i: "aids must not be negative")
-    fail(
-        (rows.net_h >= 100000) | (rows.gross_h >= 100000) | (rows.net_h == 0) | (rows.gross_h == 0),
-        lambda i: "the hourly wage must be between 0 and 1000 €",
-    )
-    fail(
-        (rows.net_m == 0) | (rows.net_m >= 1000 * hours),
-        lambda i: "net_monthly must be between 0 and 1000 € an hour",
-    )
-    # The hourly gross of the minimum-wage check, with the segment-0 formula: a wage near
-    # the minimum is always under the PSS, and above it the hourly gross exceeds any minimum.
-    d, n0 = g.slope_den, g.slope_num[0]
-    safe_hours = np.where(hours > 0, hours, 1)
-    check_h = np.where(
-        rows.gross_h >= 0,
-        rows.gross_h,
-        np.where(
-            rows.net_h >= 0,
-            _half_up(np, np.maximum(rows.net_h, 0) * d, d - n0),
-            _half_up(np, np.maximum(rows.net_m, 0) * d * 100, (d - n0) * safe_hours),
-        ),
-    )
-    minimum = np.where(rows.included, g.min_included, g.min_excluded)
-    fail(
-        check_h < minimum,
-        lambda i: (
-            f"the hourly wage is below the legal minimum for {g.rules.month:%Y-%m} in "
-            f"{g.rules.territory}: {minimum[i] / 100:.2f} € gross an hour"
-        ),
-    )
-
-
-def _wage(np: Any, g: _Group, rows: _Rows) -> dict[str, Any]:
-    """Gross and net (monthly inversion, integer segments), bases, employee lines."""
-    kernel = g.structure.kernel
-    pss, unit = kernel.pss, kernel.unit
-    d, (n0, n1, n2) = g.slope_den, g.slope_num
-    from_gross = rows.gross_h >= 0
-    net = np.where(
-        rows.net_m >= 0, rows.net_m, _half_up(np, np.maximum(rows.net_h, 0) * rows.hours, 100)
-    )
-    scaled = net * d
-    end0 = pss * (d - n0)
-    end1 = end0 + 3 * pss * (d - n1)
-    gross_from_net = np.where(
-        scaled <= end0,
-        _half_up(np, scaled, d - n0),
-        np.where(
-            scaled <= end1,
-            pss + _half_up(np, np.maximum(scaled - end0, 0), d - n1),
-            4 * pss + _half_up(np, np.maximum(scaled - end1, 0), d - n2),
-        ),
-    )
-    gross = np.where(
-        from_gross, _half_up(np, np.maximum(rows.gross_h, 0) * rows.hours, 100), gross_from_net
-    )
-    capped = np.minimum(gross, pss)
-    capped4 = np.minimum(gross, 4 * pss)
-    den = kernel.share_den
-    bases = np.stack(
-        [
-            gross * den,
-            capped * den,
-            capped4 * den,
-            capped4 * kernel.share_num + (gross - capped4) * den,
-        ]
-    )
-    units = _lines(np, kernel.employee, bases, unit)
-    total = np.where(from_gross, _half_up(np, units.sum(axis=1), unit), gross - net)
-    net = gross - total
-    return {
-        "gross": gross,
-        "net": net,
-        "bases": bases,
-        "employee_total": total,
-        "taxable": net + _subset_cents(np, total, units, unit, g.employee_taxable_mask),
-        "gross_hourly": np.where(from_gross, rows.gross_h, _half_up(np, gross * 100, rows.hours)),
-        "net_hourly": np.where(rows.net_h >= 0, rows.net_h, _half_up(np, net * 100, rows.hours)),
-    }
-
-
-def _relief(
-    np: Any, g: _Group, rows: _Rows, employer_before: Any, employer_units: Any
-) -> tuple[Any, Any]:
-    """(deduction, exemption) in cents per row."""
-    unit = g.structure.kernel.unit
-    covered_ex = _subset_cents(np, employer_before, employer_units, unit, g.employer_exempt_mask)
-    covered_de = (
-        covered_ex  # in métropole the deduction reduces the same lines as the exemptions
-        if g.employer_deduction_mask == g.employer_exempt_mask
-        else _subset_cents(np, employer_before, employer_units, unit, g.employer_deduction_mask)
-    )
-    has_case = rows.exemption != _NONE
-    cap = np.where(rows.included, g.cap_included, g.cap_excluded)
-    exempt = np.where(
-        has_case, np.where(rows.exemption == _AGE_70, np.minimum(covered_ex, cap), covered_ex), 0
-    )
-    deduction = np.where(
-        has_case,
-        0,
-        np.minimum(_half_up(np, (rows.hours - rows.leave) * g.deduction_per_hour, 100), covered_de),
-    )
-    return deduction, exempt
-
-
-def _tax(
-    np: Any, g: _Group, rows: _Rows, *, net: Any, net_taxable: Any, contributions: Any
-) -> dict[str, Any]:
-    """PAS, tax credit, avance immédiate, Urssaf debit (cents per row)."""
-    if g.pas_thresholds and not g.non_resident:
-        index = np.searchsorted(np.array(g.pas_thresholds), net_taxable, side="right") - 1
-        rate = np.where(rows.pas >= 0, rows.pas, np.array(g.pas_rates)[index])
-        pas = _half_up(np, net_taxable * rate, 10000)
-    else:
-        pas = np.zeros_like(net)
-    expense = net + contributions
-    eligible = np.maximum(expense - rows.aids, 0)
-    credit = _half_up(np, eligible * g.credit_rate, 10000)
-    advance = (
-        np.zeros_like(net)
-        if g.advance_rate is None
-        else np.where(rows.cesu_plus, _half_up(np, eligible * g.advance_rate, 10000), 0)
-    )
-    return {
-        "pas_amount": pas,
-        "net_after_pas": net - pas,
-        "total_cost": expense,
-        "paid_to_employee": np.where(rows.cesu_plus, 0, net - pas),
-        "tax_credit": credit,
-        "advance": advance,
-        "cost_after_credit": expense - rows.aids - credit,
-        "urssaf_debit": np.where(
-            rows.cesu_plus, net + contributions - advance, contributions + pas
-        ),
-    }
-
-
-def _run_group(
-    np: Any,
-    g: _Group,
-    cols: Mapping[str, Any],
-    sl: slice,
-    *,
-    out: dict[str, IntArray],
-    errors: Any,
-) -> None:
-    """Compute the rows ``sl`` (a slice of the sorted columns) into ``out``."""
-    rows = _Rows(
-        hours=cols["hours"][sl],
-        net_h=cols["net_hourly"][sl],
-        gross_h=cols["gross_hourly"][sl],
-        net_m=cols["net_monthly"][sl],
-        leave=cols["paid_leave_hours"][sl],
-        pas=cols["pas_rate"][sl],
-        aids=cols["aids"][sl],
-        cesu_plus=cols["cesu_plus"][sl],
-        exemption=cols["exemption"][sl],
-        paid_leave=cols["paid_leave"][sl],
-        texts=(cols["exemption_raw"][sl], cols["paid_leave_raw"][sl]),
-        vocab=(cols["exemption_vocab"], cols["paid_leave_vocab"]),
-    )
-    rows.included = np.where(
-        rows.paid_leave == 0, rows.hours <= g.leave_threshold, rows.paid_leave == 1
-    )
-    idx = np.arange(sl.start, sl.stop)
-    bad = np.zeros(len(idx), dtype=bool)
-
-    def fail(mask: Any, message: Callable[[int], str]) -> None:
-        new = mask & ~bad
-        for i in np.nonzero(new)[0]:
-            errors[idx[i]] = message(int(i))
-        bad[:] |= new
-
-    _validate(np, g, rows, fail)
-    if bad.all():
-        return
-    sel, rows = idx[~bad], rows.take(~bad)
-    wage = _wage(np, g, rows)
-    kernel = g.structure.kernel
-    employer_units = _lines(np, kernel.employer, wage["bases"], kernel.unit)
-    employer_before = _half_up(np, employer_units.sum(axis=1), kernel.unit)
-    deduction, exempt = _relief(np, g, rows, employer_before, employer_units)
-    employer_total = employer_before - deduction - exempt
-    contributions = wage["employee_total"] + employer_total
-    net_taxable = wage["taxable"]
-    values = {
-        "gross_hourly": wage["gross_hourly"],
-        "net_hourly": wage["net_hourly"],
-        "gross": wage["gross"],
-        "net": wage["net"],
-        "net_taxable": net_taxable,
-        "employee_total": wage["employee_total"],
-        "employer_total_before_relief": employer_before,
-        "deduction": deduction,
-        "exemption": exempt,
-        "employer_total": employer_total,
-        **_tax(np, g, rows, net=wage["net"], net_taxable=net_taxable, contributions=contributions),
-    }
-    over = rows.aids > values["total_cost"]
-    for i in np.nonzero(over)[0]:
-        errors[sel[i]] = (
-            f"aids of {rows.aids[i] / 100:.2f} € exceed the month's expense of "
-            f"{values['total_cost'][i] / 100:.2f} €"
-        )
-    keep = ~over
-    for name, array in values.items():
-        out[name][sel[keep]] = array[keep]
+def _dictionary(np: Any, column: Column | Any) -> tuple[Any, list[str]]:
+    if isinstance(column, Column):
+        assert column.vocab is not None
+        return np.asarray(column.values, dtype=np.int64), list(column.vocab)
+    text = np.asarray(column).astype(str)
+    vocab, codes = np.unique(text, return_inverse=True)
+    return codes.astype(np.int64), [str(v) for v in vocab]
 
 
 def compute_batch(
-    columns: Mapping[str, Any], ruleset: Ruleset, progress: Callable[[int, int], None] | None = None
-) -> tuple[dict[str, Any], Any]:
-    """Compute every row of ``columns`` (numpy arrays, see INPUT_COLUMNS).
+    columns: Mapping[str, Any],
+    ruleset: Ruleset,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Compute every row of ``columns`` (:class:`Column` objects, or plain arrays: int64
+    cents/hundredths with −1 when empty, bools, arrays of text).
 
-    Returns the output arrays (int64 cents; -1 where the row has an error) and an array of
-    error texts ("" when the row is fine).
+    A row the scalar path would refuse gets the same code and message; the others get the
+    same figures, to the cent.
     """
-    np = require_numpy()
-    for policy, wanted in (("inversion", "monthly"), ("totaux", "total_then_lines")):
-        name = f"politiques/arrondi/{policy}"
-        choices = {str(getattr(e, "choice", "")) for e in ruleset.parameter(name).values}
-        if choices != {wanted}:
-            raise BatchError(
-                f"the batch engine implements {policy} '{wanted}' only; this "
-                f"ruleset selects {sorted(choices)}: use the scalar estimate"
+    run = _Run(require_numpy(), len(_values(columns["hours"])))
+    run.read(columns)
+    plans, plan = run.resolve(ruleset)
+    if plans:
+        stack = stack_plans(plans)
+        plan = run.np.maximum(plan, 0)  # refused rows (−1) are computed on plan 0, discarded
+        checked = run.check(stack, plan)
+        run.compute(stack, plan)
+        run.context.update(
+            cols=run.cols,
+            plan=plan,
+            stack=stack,
+            checked_gross=checked["gross_hourly"],
+            minimum=checked["minimum"],
+        )
+    if progress is not None:
+        progress(run.n, run.n)
+    return BatchResult(run.values, run.codes, run.texts, run.context)
+
+
+class _Run:
+    """One batch computation: the refusals so far, the columns read, the figures."""
+
+    def __init__(self, np: Any, n: int) -> None:
+        self.np = np
+        self.n = n
+        self.codes = np.full(n, -1, dtype=np.int16)
+        self.texts: list[tuple[Any, Any]] = []  # (rows, texts) of refusals with their text
+        self.cols: dict[str, Any] = {}
+        self.vocab: dict[str, list[Any]] = {}
+        self.values = {name: np.zeros(n, dtype=np.int64) for name in (*OUTPUT_COLUMNS, "pas_rate")}
+        self.context: dict[str, Any] = {}
+
+    def refuse(self, mask: Any, code: str, text: Any = None) -> None:
+        """Refuse the rows of ``mask`` not yet refused (the first reason wins)."""
+        new = mask & (self.codes < 0)
+        if new.any():
+            self.codes[new] = _CODE[code]
+            if text is not None:
+                self.texts.append((new, text))
+
+    def one_text(self, text: str) -> Any:
+        return self.np.array([text], dtype=object)
+
+    # 1. Reading, field by field in the order of the declaration.
+
+    def read(self, columns: Mapping[str, Any]) -> None:
+        for name, spec in INPUTS:
+            column = columns.get(name)
+            if spec.kind in ("month", "choice"):
+                self._read_text(name, spec, column)
+            elif column is None:
+                self._absent(name, spec)
+            else:
+                self._read_values(name, spec, column)
+        cols = self.cols
+        given = (
+            (cols["net_hourly"] >= 0).astype(self.np.int8)
+            + (cols["gross_hourly"] >= 0)
+            + (cols["net_monthly"] >= 0)
+        )
+        for count, what in ((0, "neither"), (2, "2 given"), (3, "3 given")):
+            text = CHECKS["wage_count"].template.format(value=what)
+            self.refuse(given == count, "wage_count", self.one_text(text))
+
+    def _read_text(self, name: str, spec: Any, column: Any) -> None:
+        np = self.np
+        if column is None:
+            raw, vocab = np.zeros(self.n, dtype=np.int64), [""]
+        else:
+            raw, vocab = _dictionary(np, column)
+        parsed: list[Any] = []
+        for k, text in enumerate(vocab):
+            try:  # an empty cell is not given: the default, or a missing month
+                parsed.append(read_value(name, text or spec.default))
+            except CesuRulesError as exc:
+                parsed.append(None)
+                self.refuse(raw == k, exc.code, self.one_text(exc.message))
+        self.cols[name] = raw
+        self.vocab[name] = parsed
+
+    def _absent(self, name: str, spec: Any) -> None:
+        np = self.np
+        if spec.kind == "flag":
+            self.cols[name] = np.zeros(self.n, dtype=bool)
+            return
+        self.cols[name] = np.full(self.n, -1 if spec.default is None else 0, dtype=np.int64)
+        if spec.required:
+            self.refuse(
+                np.ones(self.n, dtype=bool), "missing_input", self.one_text(f"missing {name}")
             )
-    n = len(columns["hours"])
-    months, month_codes = _encode(np, columns["month"])
-    territories, territory_codes = _encode(np, columns["territory"])
-    residents = np.asarray(columns["non_resident"], dtype=bool)
-    keys = (month_codes * len(territories) + territory_codes) * 2 + residents
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    if len(uniq) < 2**15:  # a stable sort of 16-bit keys is a radix sort
-        inverse = inverse.astype(np.int16)
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
-    # Sort every column once by group: each group is then a contiguous slice (no copies).
-    cols = {
-        name: np.asarray(columns[name])[order]
-        for name in (
-            "hours",
-            "net_hourly",
-            "gross_hourly",
-            "net_monthly",
-            "paid_leave_hours",
-            "pas_rate",
-            "aids",
-            "cesu_plus",
+
+    def _read_values(self, name: str, spec: Any, column: Any) -> None:
+        np = self.np
+        col = column if isinstance(column, Column) else Column(np.asarray(column))
+        values = np.asarray(col.values)
+        if col.refused is not None and col.refused.any():
+            codes = np.asarray(col.codes, dtype=object)
+            for code in sorted(set(codes[col.refused])):
+                self.refuse(col.refused & (codes == code), str(code), col.texts)
+        if spec.kind == "decimal":
+            if spec.default is not None:
+                values = np.where(values < 0, 0, values)
+            elif spec.required:
+                missing = values < 0
+                if col.refused is not None:
+                    missing &= ~col.refused
+                text = f"missing {name}; example: {name} {spec.example}"
+                self.refuse(missing, "missing_input", self.one_text(text))
+        self.cols[name] = values
+
+    # 2. The month's rules: each distinct (month, territory, residence) once.
+
+    def resolve(self, ruleset: Ruleset) -> tuple[list[MonthPlan], Any]:
+        np, cols = self.np, self.cols
+        months, territories = self.vocab["month"], self.vocab["territory"]
+        key = (cols["month"] * len(territories) + cols["territory"]) * 2 + cols[
+            "non_resident"
+        ].astype(np.int64)
+        keys, inverse = np.unique(key, return_inverse=True)
+        plans: list[MonthPlan] = []
+        plan_of_key = np.full(len(keys), -1, dtype=np.int64)
+        for k, value in enumerate(keys):
+            rest, non_resident = divmod(int(value), 2)
+            m, t = divmod(rest, len(territories))
+            if months[m] is None or territories[t] is None:
+                continue  # refused while reading
+            try:
+                rules = rules_at(ruleset, months[m], territories[t])
+                plan = plan_for(rules, bool(non_resident))
+            except CesuRulesError as exc:
+                code = exc.code if exc.code in _CODE else "not_in_force"
+                self.refuse(inverse == k, code, self.one_text(exc.message))
+                continue
+            plan_of_key[k] = len(plans)
+            plans.append(plan)
+        return plans, plan_of_key[inverse]
+
+    # 3. The checks of the month's rules (first failure first, as the scalar path).
+
+    def check(self, stack: Any, plan: Any) -> dict[str, Any]:
+        np, cols = self.np, self.cols
+        exemption_of = np.array(
+            [EXEMPTION_CODES.get(v or "none", 0) for v in self.vocab["exemption"]], dtype=np.int64
         )
-    }
-    for name, vocabulary in (
-        ("exemption", list(EXEMPTION_CASES)),
-        ("paid_leave", ["", "included", "excluded"]),
-    ):
-        distinct, raw = _encode(np, columns[name])
-        lookup = np.array(
-            [vocabulary.index(v) if v in vocabulary else -1 for v in distinct], dtype=np.int64
+        leave_of = np.array(
+            [{None: 0, "included": 1, "excluded": 2}[v] for v in self.vocab["paid_leave"]],
+            dtype=np.int8,
         )
-        cols[f"{name}_raw"] = raw[order]
-        cols[f"{name}_vocab"] = distinct
-        cols[name] = lookup[raw][order] if len(distinct) else np.zeros(0, dtype=np.int64)
-    out = {name: np.full(n, -1, dtype=np.int64) for name in OUTPUT_COLUMNS}
-    errors = np.full(n, "", dtype=object)
-    done = 0
-    for k in range(len(uniq)):
-        sl = slice(int(bounds[k]), int(bounds[k + 1]))
-        first = order[sl.start]
-        month, territory = str(months[month_codes[first]]), str(territories[territory_codes[first]])
-        if territory not in TERRITORIES:
-            errors[sl] = f"unknown territory {territory!r}"
-            continue
-        try:
-            group = _group(rules_at(ruleset, month, territory), bool(residents[first]))
-        except (InputError, NotInForceError) as exc:
-            errors[sl] = str(exc)
-            continue
-        _run_group(np, group, cols, sl, out=out, errors=errors)
-        done += sl.stop - sl.start
-        if progress is not None:
-            progress(done, n)
-    # Back to the input order.
-    result = {name: np.empty_like(array) for name, array in out.items()}
-    for name, array in out.items():
-        result[name][order] = array
-    unsorted = np.empty_like(errors)
-    unsorted[order] = errors
-    return result, unsorted
+        leave_choice = leave_of[cols["paid_leave"]]
+        cols["included"] = np.where(
+            leave_choice == 0,
+            cols["hours"] <= stack.take(stack.leave_threshold, plan),
+            leave_choice == 1,
+        )
+        cols["exemption"] = exemption_of[cols["exemption"]]
+        cols["cesu_plus"] = cols["cesu_plus"].astype(bool)
+        refused = np.where(self.codes < 0, -1, 0).astype(np.int64)  # stay refused
+        checked = check_inputs_v(stack, plan, cols, refused)
+        new = (self.codes < 0) & (checked["codes"] >= 0)
+        self.codes[new] = checked["codes"][new]
+        return checked
+
+    # 4. The figures, by wage kind and rounding policy (usually one part: no copies).
+
+    def compute(self, stack: Any, plan: Any) -> None:
+        np, cols = self.np, self.cols
+        ok = self.codes < 0
+        from_gross = cols["gross_hourly"] >= 0
+        policies = sorted(set(zip(stack.inversion, stack.totals, strict=True)))
+        for gross_kind in (False, True):
+            for inversion, totals in policies:
+                mask = ok & (from_gross == gross_kind)
+                if len(policies) > 1:
+                    same = np.array(
+                        [
+                            (i, t) == (inversion, totals)
+                            for i, t in zip(stack.inversion, stack.totals, strict=True)
+                        ]
+                    )
+                    mask &= same[plan]
+                if mask.any():
+                    self._compute_part(stack, plan, mask, inversion, totals)
+
+    def _compute_part(self, stack: Any, plan: Any, mask: Any, inversion: str, totals: str) -> None:
+        np = self.np
+        whole = bool(mask.all())
+        rows = slice(None) if whole else np.nonzero(mask)[0]
+        part = {
+            name: self.cols[name][rows]
+            for name in (*_DECIMALS, "exemption", "included", "cesu_plus")
+        }
+        out = compute_v(stack, plan if stack.single else plan[rows], part, inversion, totals)
+        for name, array in self.values.items():
+            array[rows] = out[name]
+        over = out["codes"] >= 0
+        if over.any():
+            where = mask.copy()
+            where[where] = over
+            self.codes[where] = _CODE["aids_above_expense"]
+            expense = self.context.setdefault("expense", np.zeros(self.n, dtype=np.int64))
+            expense[rows] = out["total_cost"]
 
 
-def _encode(np: Any, values: Any) -> tuple[Any, Any]:
-    """(distinct values, code of each row) for a text column: an array of text, or an
-    already encoded ``(codes, distinct values)`` pair (see tables.table_columns)."""
-    if isinstance(values, tuple):
-        codes, distinct = values
-        return np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64)
-    text = np.asarray(values).astype(str)
-    distinct, inverse = np.unique(text, return_inverse=True)
-    return distinct, inverse
+def _values(column: Any) -> Any:
+    return column.values if isinstance(column, Column) else column
+
+
+# ---------------------------------------------------------------------------------------------
+# Error texts, rendered with the calculator's templates (no per-row Python)
+
+
+def _cents_text(pa: Any, pc: Any, np: Any, cents: Any) -> Any:
+    cents = np.abs(np.asarray(cents, dtype=np.int64))
+    whole = pa.array(cents // 100).cast(pa.string())
+    part = pc.utf8_lpad(pa.array(cents % 100).cast(pa.string()), 2, "0")
+    return pc.binary_join_element_wise(whole, part, ".")
+
+
+def _hundredths_text(pa: Any, pc: Any, np: Any, value: Any) -> Any:
+    value = np.asarray(value, dtype=np.int64)
+    whole = pa.array(value // 100).cast(pa.string())
+    part = pc.utf8_rtrim(pc.utf8_lpad(pa.array(value % 100).cast(pa.string()), 2, "0"), "0")
+    joined = pc.binary_join_element_wise(whole, part, ".")
+    return pc.if_else(pa.array(value % 100 == 0), whole, joined)
+
+
+def _render(pa: Any, pc: Any, template: str, fields: Mapping[str, Any], size: int) -> Any:
+    """The template's text for ``size`` rows; each field an Arrow string array or a str."""
+    parts: list[Any] = []
+    for literal, name, _spec, conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            value = fields[name]
+            if conversion == "r":
+                parts.extend(("'", value, "'"))
+            else:
+                parts.append(value)
+    arrays = [p if not isinstance(p, str) else pa.scalar(p, pa.string()) for p in parts]
+    if not any(not isinstance(p, str) for p in parts):
+        return pa.array([template.format(**fields)] * size, type=pa.string())
+    return pc.binary_join_element_wise(*arrays, "")
+
+
+def _render_errors(result: BatchResult) -> Any:
+    pa = require_pyarrow()
+    np = require_numpy()
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    codes = result.codes
+    n = len(codes)
+    out = pa.nulls(n, pa.string()).fill_null("")
+    if not (codes >= 0).any():
+        return out
+    for mask, text in result.texts:
+        out = pc.replace_with_mask(out, pa.array(mask), _take_texts(pa, np, text, mask))
+    ctx = result.context
+    if not ctx:
+        return out
+    cols, plan, stack = ctx["cols"], ctx["plan"], ctx["stack"]
+    for code in CHECKS:
+        rows_mask = codes == _CODE[code]
+        if not rows_mask.any() or code in (
+            "unknown_input",
+            "missing_input",
+            "wage_count",
+            "invalid_choice",
+        ):
+            continue
+        rows = np.nonzero(rows_mask)[0]
+        text = _check_texts(
+            pa, pc, np, code, rows, cols=cols, plan=plan[rows], stack=stack, ctx=ctx
+        )
+        out = pc.replace_with_mask(out, pa.array(rows_mask), text)
+    return out
+
+
+def _take_texts(pa: Any, np: Any, text: Any, mask: Any) -> Any:
+    """The texts of the rows in ``mask``: one text for all, or a per-row array."""
+    count = int(mask.sum())
+    if isinstance(text, np.ndarray) and len(text) == 1:
+        return pa.array([str(text[0])] * count, type=pa.string())
+    if isinstance(text, pa.Array | pa.ChunkedArray):
+        return text.filter(pa.array(mask))
+    return pa.array([str(t) for t in np.asarray(text, dtype=object)[mask]], type=pa.string())
+
+
+def _check_texts(
+    pa: Any, pc: Any, np: Any, code: str, rows: Any, *, cols: Any, plan: Any, stack: Any, ctx: Any
+) -> Any:
+    size = len(rows)
+
+    def cents(a: Any) -> Any:
+        return _cents_text(pa, pc, np, a)
+
+    def hundredths(a: Any) -> Any:
+        return _hundredths_text(pa, pc, np, a)
+
+    hours = cols["hours"][rows]
+    template = CHECKS[code].template
+    fields: dict[str, Any] = {"hours": hundredths(hours)}
+    if code in ("hours_not_positive",):
+        fields["value"] = hundredths(hours)
+    elif code == "hours_above_maximum":
+        fields["value"] = hundredths(hours)
+        fields["maximum"] = hundredths(stack.max_hours[plan])
+    elif code == "hourly_wage_out_of_range":
+        nh = cols["net_hourly"][rows]
+        bad_net = (nh == 0) | (nh >= 100_000)
+        fields["field"] = pc.if_else(pa.array(bad_net), "net_hourly", "gross_hourly")
+        fields["value"] = cents(np.where(bad_net, nh, cols["gross_hourly"][rows]))
+    elif code == "net_monthly_out_of_range":
+        fields["value"] = cents(cols["net_monthly"][rows])
+    elif code in ("leave_hours_out_of_range", "leave_hours_with_uplift"):
+        fields["value"] = hundredths(cols["paid_leave_hours"][rows])
+    elif code == "pas_rate_out_of_range":
+        fields["value"] = hundredths(cols["pas_rate"][rows])
+    elif code == "aids_above_expense":
+        fields["value"] = cents(cols["aids"][rows])
+        fields["expense"] = cents(ctx["expense"][rows])
+    elif code == "below_minimum_wage":
+        included = cols["included"][rows]
+        gross = cents(ctx["checked_gross"][rows])
+        kinds = np.where(
+            cols["net_hourly"][rows] >= 0, 0, np.where(cols["gross_hourly"][rows] >= 0, 1, 2)
+        )
+        given = pa.nulls(size, pa.string()).fill_null("")
+        for k, name in enumerate(("net_hourly", "gross_hourly", "net_monthly")):
+            which = kinds == k
+            if which.any():
+                sub = {
+                    "value": cents(cols[name][rows][which]),
+                    "gross": gross.filter(pa.array(which)),
+                    "hours": hundredths(hours[which]),
+                }
+                given = pc.replace_with_mask(
+                    given, pa.array(which), _render(pa, pc, GIVEN[name], sub, int(which.sum()))
+                )
+        smic = cents(stack.minimum[plan, 0])
+        what = pc.if_else(
+            pa.array(included),
+            _render(pa, pc, WHAT[1], {"smic": smic}, size),
+            _render(pa, pc, WHAT[0], {"smic": smic}, size),
+        )
+        month_text = pa.array([p.month for p in stack.plans]).take(pa.array(plan))
+        territory = pa.array([p.rules.territory for p in stack.plans]).take(pa.array(plan))
+        net_min = stack.minimum_net[plan, included.astype(np.int64)]
+        fields.update(
+            given=given,
+            month=month_text,
+            territory=territory,
+            minimum=cents(ctx["minimum"][rows]),
+            what=what,
+            net_min=cents(net_min),
+        )
+    return _render(pa, pc, template, fields, size)

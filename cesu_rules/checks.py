@@ -26,8 +26,8 @@ from xml.etree import ElementTree
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import CesuRulesError, Problem
-from .models import Amount, EstimateRequest, estimate_to_json
-from .rules._problems import FileChecker, read_model
+from .fields import EstimateRequest, estimate_to_json
+from .rules.reader import Amount, FileChecker, read_model
 from .wire import (
     COMPARABLE_FIELDS,
     load_mapping,

@@ -15,26 +15,28 @@ employees are listed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .api import default_ruleset, estimate
-from .calc.estimate import Estimate, compute, make_inputs
-from .calc.kernel import allocate_units
-from .calc.relief import EXEMPTION_CASES, age_70_cap
-from .calc.rounding import CENT, ZERO, round_cents
+from .api import default_ruleset, plan_of, read
+from .calc.estimate import Estimate, Payroll, finish, payroll
+from .calc.inputs import cents_text
+from .calc.relief import EXEMPTION_CASES, household_cap, share_cap
+from .calc.rounding import CENT, ZERO, euros, in_exact_context
+from .calc.tax import CreditSituation, yearly_credit
 from .errors import CesuRulesError, FileError, InputError
-from .models import decimal_amount, estimate_to_json
-from .rules._problems import FileChecker, read_model
+from .fields import estimate_to_json
+from .numbers import parse_month
 from .rules.loader import Ruleset
+from .rules.reader import Amount as _Amount
+from .rules.reader import FileChecker, read_model
 from .rules.schema import Territory
-from .rules.snapshot import parse_month, rules_at
+from .rules.snapshot import SUB_CEILING_ACTIVITIES, rules_at
 
 __all__ = [
     "ACTIVITIES",
@@ -47,7 +49,6 @@ __all__ = [
     "load_household",
     "render_household",
     "report_to_json",
-    "tax_credit_for_year",
     "yearly_summary",
 ]
 
@@ -62,12 +63,7 @@ Activity = Literal[
     "autre",
 ]
 ACTIVITIES: tuple[str, ...] = Activity.__args__  # type: ignore[attr-defined]
-# Activities with their own yearly sub-ceiling of the tax credit (CGI art. 199 sexdecies).
-SUB_CEILINGS = {
-    "petit_jardinage": "credit_impot/sous_plafond/petit_jardinage",
-    "assistance_informatique": "credit_impot/sous_plafond/assistance_informatique",
-    "petit_bricolage": "credit_impot/sous_plafond/petit_bricolage",
-}
+assert set(SUB_CEILING_ACTIVITIES) <= set(ACTIVITIES)
 
 
 def _cents(number: Decimal) -> Decimal:
@@ -78,7 +74,7 @@ def _cents(number: Decimal) -> Decimal:
     return number
 
 
-Amount = Annotated[Decimal, BeforeValidator(decimal_amount), AfterValidator(_cents)]
+Amount = Annotated[_Amount, AfterValidator(_cents)]
 
 
 class _Strict(BaseModel):
@@ -257,7 +253,7 @@ class HouseholdReport:
     warnings: tuple[str, ...] = field(default=())
 
 
-def _kwargs(household: HouseholdFile, employee: Employee, work: Work) -> dict[str, Any]:
+def _options(household: HouseholdFile, employee: Employee, work: Work) -> dict[str, object]:
     return {
         "hours": work.hours,
         "net_hourly": work.net_hourly,
@@ -274,128 +270,48 @@ def _kwargs(household: HouseholdFile, employee: Employee, work: Work) -> dict[st
     }
 
 
-_NO_CAP = Decimal(10) ** 12  # first pass: what each employee's exemption would be uncapped
-
-
 def _month(
     household: HouseholdFile, entry: MonthEntry, ruleset: Ruleset, where: str
 ) -> HouseholdMonth:
+    """One month: each employee's payroll, the household's 70+ cap shared if it binds, then
+    each employee's relief and tax side."""
     employees = {e.id: e for e in household.employees}
     case = household.household.exemption
     capped = case in EXEMPTION_CASES and EXEMPTION_CASES[case].capped
-    items = [
-        (work.employee, _kwargs(household, employees[work.employee], work)) for work in entry.work
-    ]
-
-    def run(kwargs: dict[str, Any], cap_share: Decimal | None = None) -> Estimate:
-        """One employee's estimate; ``cap_share`` replaces the 70+ cap (household share)."""
-        try:
-            if cap_share is None:
-                return estimate(entry.month, ruleset=ruleset, **kwargs)
-            rules = rules_at(ruleset, entry.month, kwargs["territory"])
-            options = {k: v for k, v in kwargs.items() if k != "territory"}
-            inputs = make_inputs(rules, **options)._replace(exemption_cap=cap_share)
-            return compute(rules, inputs)
-        except CesuRulesError as exc:
-            raise InputError(f"{where}: {exc}") from None
-
-    if not capped or len(items) == 1:
-        estimates = [(eid, run(kwargs)) for eid, kwargs in items]
-        cap = estimates[0][1].exemption_cap if capped else None
-        exempted = sum((e.exemption for _, e in estimates), ZERO)
-        return HouseholdMonth(entry.month, tuple(estimates), cap, exempted, ())
-
-    # The shared cap: first each employee uncapped, then the cap shared if it binds.
-    uncapped = {eid: run(kwargs, _NO_CAP) for eid, kwargs in items}
-    covered = {eid: e.exemption for eid, e in uncapped.items()}
-    rules = rules_at(ruleset, entry.month, household.household.territory)
-    regimes = {e.paid_leave for e in uncapped.values()}
-    warnings = []
-    if len(regimes) > 1:
-        warnings.append(
-            "employees with and without the 10 % paid-leave uplift: the cap "
-            "with paid leave included (the higher) is used (assumption)"
-        )
-    rate = sum(
-        (
-            line.rate
-            for line in rules.lines
-            if line.side == "employer" and "exemption" in line.reliefs
-        ),
-        ZERO,
-    )
-    cap = age_70_cap(rules, rate, paid_leave_included="included" in regimes)
-    total = sum(covered.values(), ZERO)
-    if total <= cap:
-        estimates = [(eid, uncapped[eid]) for eid, _ in items]
-        return HouseholdMonth(entry.month, tuple(estimates), cap, total, tuple(warnings))
-    order = sorted(covered)  # by id: the allocation does not depend on the listing order
-    shares_cents = allocate_units(
-        int(cap * 100),
-        [int(covered[eid] * 100) * int(cap * 100) for eid in order],
-        int(total * 100),
-    )
-    shares = {eid: Decimal(c) * CENT for eid, c in zip(order, shares_cents, strict=True)}
-    warnings.append(
-        f"the household's 70+ exemption cap of {cap} € binds (exempted contributions "
-        f"{total} €): it is shared in proportion to each employee's exempted contributions "
-        "(assumption: no public allocation rule)"
-    )
-    estimates = [(eid, run(kwargs, shares[eid])) for eid, kwargs in items]
-    return HouseholdMonth(entry.month, tuple(estimates), cap, total, tuple(warnings))
-
-
-def _param(ruleset: Ruleset, name: str, day: dt.date) -> Decimal:
-    return ruleset.parameter(name).value_at(day)
-
-
-def tax_credit_for_year(
-    ruleset: Ruleset, year: int, tax: TaxSituation, eligible_by_activity: dict[str, Decimal]
-) -> tuple[Decimal, Decimal, Decimal, list[str]]:
-    """(ceiling, expense retained, credit, notes) for a year's eligible expense by activity.
-
-    Ceiling (CGI art. 199 sexdecies, values in force on 1 January): 12 000 € + 1 500 € per
-    dependent (750 € per child in résidence alternée), at most 15 000 €; the first year of
-    direct employment 15 000 € + increments, at most 18 000 €; invalidity 20 000 €. Petit
-    jardinage, assistance informatique and petit bricolage have their own sub-ceilings.
-    The credit is the rate (50 %) of the retained expense, rounded half-up to the cent.
-    """
-    day = dt.date(year, 1, 1)
-
-    def p(name: str) -> Decimal:
-        return _param(ruleset, f"credit_impot/{name}", day)
-
-    notes: list[str] = []
-    step = p("majoration_plafond")
-    increments = step * tax.dependents + step / 2 * tax.children_alternating
-    if tax.invalidity:
-        ceiling = p("plafond_invalidite")
-        notes.append(f"invalidity ceiling {ceiling} € (no increments)")
-    elif tax.first_year:
-        ceiling = min(p("plafond_premiere_annee") + increments, p("plafond_maximum_premiere_annee"))
-        notes.append(
-            f"first-year ceiling: {p('plafond_premiere_annee')} € + {increments} € "
-            f"of increments, at most {p('plafond_maximum_premiere_annee')} €"
-        )
+    try:
+        pays: list[tuple[str, Payroll]] = []
+        for work in entry.work:
+            options = _options(household, employees[work.employee], work)
+            plan, inputs = read(entry.month, options, ruleset)
+            pays.append((work.employee, payroll(plan, inputs)))
+        shares: dict[str, int] = {}
+        warnings: list[str] = []
+        cap: int | None = None
+        exempted = sum(p.exemptible for _, p in pays) if case != "none" else 0
+        if capped and len(pays) > 1:
+            regimes = {p.included for _, p in pays}
+            if len(regimes) > 1:
+                warnings.append(
+                    "employees with and without the 10 % paid-leave uplift: the cap "
+                    "with paid leave included (the higher) is used (assumption)"
+                )
+            home = plan_of(ruleset, entry.month, household.household.territory)
+            cap = household_cap(home, True in regimes)
+            if exempted > cap:
+                shares = share_cap(cap, {eid: p.exemptible for eid, p in pays})
+                warnings.append(
+                    f"the household's 70+ exemption cap of {cents_text(cap)} € binds (exempted "
+                    f"contributions {cents_text(exempted)} €): it is shared in proportion to each "
+                    "employee's exempted contributions (assumption: no public allocation rule)"
+                )
+        estimates = [(eid, finish(p, cap_share=shares.get(eid))) for eid, p in pays]
+    except CesuRulesError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    if capped and cap is None:  # one employee: the cap is the estimate's own
+        shown = estimates[0][1].exemption_cap
     else:
-        ceiling = min(p("plafond") + increments, p("plafond_maximum"))
-        notes.append(
-            f"ceiling: {p('plafond')} € + {increments} € of increments, at most "
-            f"{p('plafond_maximum')} €"
-        )
-    retained = ZERO
-    for act, amount in sorted(eligible_by_activity.items()):
-        kept = amount
-        if act in SUB_CEILINGS:
-            sub = _param(ruleset, SUB_CEILINGS[act], day)
-            if amount > sub:
-                notes.append(f"{act}: {amount} € of expense limited to its sub-ceiling {sub} €")
-                kept = sub
-        retained += kept
-    if retained > ceiling:
-        notes.append(f"expense {retained} € limited to the ceiling {ceiling} €")
-        retained = ceiling
-    return ceiling, retained, round_cents(retained * p("taux") / 100), notes
+        shown = None if cap is None else euros(cap)
+    return HouseholdMonth(entry.month, tuple(estimates), shown, euros(exempted), tuple(warnings))
 
 
 def yearly_summary(
@@ -409,9 +325,15 @@ def yearly_summary(
         for eid, e in m.estimates:
             act = activity[eid]
             eligible_by_activity[act] = eligible_by_activity.get(act, ZERO) + e.total_cost - e.aids
-    ceiling, retained, credit, notes = tax_credit_for_year(
-        ruleset, year, household.household.tax, eligible_by_activity
+    january = rules_at(ruleset, f"{year}-01", household.household.territory)
+    tax = household.household.tax
+    situation = CreditSituation(
+        tax.dependents, tax.children_alternating, tax.first_year, tax.invalidity
     )
+    ceiling, retained, credit, credit_notes = yearly_credit(
+        january.credit, january.tax_credit_rate, situation, eligible_by_activity
+    )
+    notes = list(credit_notes)
     expense = sum((m.total("total_cost") for m in chosen), ZERO)
     aids = sum((m.total("aids") for m in chosen), ZERO)
     advances = sum((m.total("advance") for m in chosen), ZERO)
@@ -439,6 +361,7 @@ def yearly_summary(
     )
 
 
+@in_exact_context
 def compute_household(
     household: HouseholdFile, ruleset: Ruleset | None = None, *, source: str = "household"
 ) -> HouseholdReport:

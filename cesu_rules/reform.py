@@ -30,8 +30,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import FileError, InputError
-from .rules._problems import FileChecker, read_model
 from .rules.loader import Parameter, Ruleset, check_parameter_spec
+from .rules.reader import FileChecker, read_model
 from .rules.schema import FILE_MODELS
 
 __all__ = ["ReformError", "apply_reform", "load_reform"]

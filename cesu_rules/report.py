@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .calc.estimate import LINE_ORDER, Estimate, Line
+from .calc.estimate import Estimate, Line
+from .calc.plan import LINE_ORDER
 
 __all__ = ["render_estimate"]
 

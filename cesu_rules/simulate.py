@@ -30,10 +30,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .batch import INPUT_COLUMNS, OUTPUT_COLUMNS, compute_batch, require_numpy
+from .batch import OUTPUT_COLUMNS, compute_batch, require_numpy, require_pyarrow
+from .calc.rounding import euros
 from .errors import FileError, InputError
-from .rules._problems import FileChecker, read_model
+from .fields import BATCH_INPUTS as INPUT_COLUMNS
 from .rules.loader import Ruleset
+from .rules.reader import FileChecker, read_model
 from .tables import columns_from_rows, output_name, read_table, table_columns
 
 __all__ = [
@@ -230,25 +232,29 @@ def _progress_bar(enabled: bool) -> Callable[[int, int], None] | None:
 
 
 def _run(columns: Mapping[str, Any], ruleset: Ruleset, progress: bool) -> tuple[Any, Any]:
-    n = len(columns["hours"])
-    return compute_batch(columns, ruleset, _progress_bar(progress and n >= 50_000))
+    hours = columns["hours"]
+    n = len(getattr(hours, "values", hours))
+    result = compute_batch(columns, ruleset, _progress_bar(progress and n >= 50_000))
+    return result.values, result.error_texts().to_pylist()
 
 
 def _echo(columns: Mapping[str, Any], i: int) -> dict[str, Any]:
     """The inputs of row ``i`` of batch columns, as values a person reads."""
     row: dict[str, Any] = {}
     for name in INPUT_COLUMNS:
-        column = columns[name]
-        if isinstance(column, tuple):  # dictionary-encoded text: (codes, distinct values)
-            row[name] = str(column[1][column[0][i]])
+        if name not in columns:
             continue
-        value = column[i]
+        column = columns[name]
+        if column.vocab is not None:  # dictionary-encoded text: codes and distinct values
+            row[name] = str(column.vocab[column.values[i]])
+            continue
+        value = column.values[i]
         if name in ("month", "territory", "paid_leave", "exemption"):
             row[name] = str(value)
         elif name in ("non_resident", "cesu_plus"):
             row[name] = bool(value)
         else:
-            row[name] = None if value < 0 else Decimal(int(value)).scaleb(-2)
+            row[name] = None if value < 0 else euros(int(value))
     return row
 
 
@@ -286,12 +292,12 @@ def run_scenario(
         record["error"] = errors[i]
         for name in OUTPUT_COLUMNS:
             column = output_name(name)
-            record[column] = None if errors[i] else Decimal(int(out[name][i])).scaleb(-2)
+            record[column] = None if errors[i] else euros(int(out[name][i]))
         if base_out is not None and base_errors is not None:
             record["baseline_error"] = base_errors[i]
             for name in OUTPUT_COLUMNS:
                 column = output_name(name)
-                value = None if base_errors[i] else Decimal(int(base_out[name][i])).scaleb(-2)
+                value = None if base_errors[i] else euros(int(base_out[name][i]))
                 record[f"baseline_{column}"] = value
                 mine = record[column]
                 record[f"delta_{column}"] = None if value is None or mine is None else mine - value
@@ -364,7 +370,7 @@ def write_result(result: SimulationResult, path: str | Path) -> None:
         return
     if suffix not in (".csv", ".parquet"):
         raise InputError(f"{path}: the output must be .csv, .json or .parquet")
-    from .tables import require_pyarrow, write_table  # noqa: PLC0415
+    from .tables import write_table  # noqa: PLC0415
 
     pa = require_pyarrow()
     names = list(result.rows[0]) if result.rows else []

@@ -1,23 +1,31 @@
-"""Tables of cases for the batch engine: CSV or Parquet in and out (pyarrow), and rows given
-as Python dicts (simulations, tests).
+"""Tables of cases for the batch engine: Arrow tables (CSV, Parquet) in and out, and rows given
+as Python dicts (tests, small what-ifs).
 
-Input columns are the estimate's inputs (``month``, ``hours``, one of ``net_hourly``,
-``gross_hourly``, ``net_monthly``, and optionally ``territory``, ``paid_leave``,
-``paid_leave_hours``, ``non_resident``, ``exemption``, ``pas_rate``, ``aids``,
-``cesu_plus``); numbers are decimal text, read exactly (never through a float). Other
-columns are passed through unchanged. Output files repeat the input columns and add the
-figures (decimal, two places) and an ``error`` column.
+Input columns are the estimate's inputs (:data:`cesu_rules.fields.BATCH_INPUTS`); numbers
+are read as decimal text with the rules of :mod:`cesu_rules.numbers` (never through a float),
+column by column, with no per-row Python: a cell that cannot be read refuses its row with the
+same message as the scalar path. Other columns are passed through unchanged. Output tables
+repeat the input columns and add the figures (decimal, two places), ``error_code`` and
+``error``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .batch import OUTPUT_COLUMNS, BatchError, require_numpy
-from .errors import InputError
+from .batch import OUTPUT_COLUMNS, BatchResult, Column, require_numpy, require_pyarrow
+from .calc.inputs import INPUTS, Spec, read_value
+from .errors import CesuRulesError, InputError
+from .numbers import (
+    DECIMAL_PATTERN,
+    NOT_A_DECIMAL,
+    NOT_PLAIN,
+    PLAIN_RULES,
+    SHOWN_CHARACTERS,
+)
 
 __all__ = [
     "columns_from_rows",
@@ -28,76 +36,47 @@ __all__ = [
     "write_table",
 ]
 
-_DECIMAL_COLUMNS = {  # column: scale (100 = cents or hundredths)
-    "hours": 100,
-    "net_hourly": 100,
-    "gross_hourly": 100,
-    "net_monthly": 100,
-    "paid_leave_hours": 100,
-    "pas_rate": 100,
-    "aids": 100,
-}
-_TEXT_DEFAULTS = {"territory": "metropole", "paid_leave": "", "exemption": "none"}
-_BOOL_COLUMNS = ("non_resident", "cesu_plus")
-_REQUIRED = ("month", "hours")
-_INPUT_NAMES = {"month", *_DECIMAL_COLUMNS, *_TEXT_DEFAULTS, *_BOOL_COLUMNS}
+_INPUT_NAMES = frozenset(name for name, _ in INPUTS)
+_WAGES = ("net_hourly", "gross_hourly", "net_monthly")
 
 
-def require_pyarrow() -> Any:
-    try:
-        import pyarrow  # noqa: PLC0415 - optional dependency, imported on use
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise BatchError(
-            "reading and writing CSV/Parquet needs pyarrow: pip install 'cesu-rules[batch]'"
-        ) from None
-    return pyarrow
+# ---------------------------------------------------------------------------------------------
+# Python rows (the scalar reader, cell by cell: for small inputs)
 
 
-def _to_scaled(value: Any, column: str, row: int) -> int:
-    if value is None or value == "":
-        return -1
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InputError(f"row {row + 1}, column {column}: {value!r} is not a number") from None
-    scaled = number * 100
-    if scaled != scaled.to_integral_value():
-        raise InputError(f"row {row + 1}, column {column}: {value} has more than two decimals")
-    if number < 0 and column != "pas_rate":
-        raise InputError(f"row {row + 1}, column {column}: {value} is negative")
-    return int(scaled)
-
-
-def _to_bool(value: Any, column: str, row: int) -> bool:
-    if value in (None, "", False, 0, "0", "false", "False", "no"):
-        return False
-    if value in (True, 1, "1", "true", "True", "yes"):
-        return True
-    raise InputError(f"row {row + 1}, column {column}: {value!r} is not true or false")
-
-
-def columns_from_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def columns_from_rows(rows: Sequence[Mapping[str, Any]]) -> dict[str, Column]:
     """Batch input columns from rows of estimate inputs (Python values)."""
     np = require_numpy()
-    columns: dict[str, Any] = {}
-    for name in _REQUIRED:
-        if any(name not in r for r in rows):
-            raise InputError(f"every row needs {name!r}")
-    columns["month"] = np.array([str(r["month"]) for r in rows], dtype=object)
-    for name, scale in _DECIMAL_COLUMNS.items():
-        del scale
-        columns[name] = np.array(
-            [_to_scaled(r.get(name), name, i) for i, r in enumerate(rows)], dtype=np.int64
-        )
-    columns["paid_leave_hours"] = np.maximum(columns["paid_leave_hours"], 0)
-    columns["aids"] = np.maximum(columns["aids"], 0)
-    for name, default in _TEXT_DEFAULTS.items():
-        columns[name] = np.array([str(r.get(name) or default) for r in rows], dtype=object)
-    for name in _BOOL_COLUMNS:
-        columns[name] = np.array(
-            [_to_bool(r.get(name), name, i) for i, r in enumerate(rows)], dtype=bool
-        )
+    columns: dict[str, Column] = {}
+    n = len(rows)
+    for name, spec in INPUTS:
+        cells = [r.get(name) for r in rows]
+        if spec.kind in ("month", "choice"):
+            text = ["" if c is None else str(c) for c in cells]
+            vocab = sorted(set(text))
+            index = {v: i for i, v in enumerate(vocab)}
+            columns[name] = Column(np.array([index[t] for t in text], dtype=np.int64), vocab)
+            continue
+        refused = np.zeros(n, dtype=bool)
+        texts = np.full(n, "", dtype=object)
+        codes = np.full(n, "", dtype=object)
+        values: list[Any] = []
+        for i, cell in enumerate(cells):
+            try:
+                values.append(read_value(name, cell if cell not in ("", None) else None))
+            except CesuRulesError as exc:
+                refused[i], texts[i], codes[i] = True, exc.message, exc.code
+                values.append(None)
+        if spec.kind == "flag":
+            array = np.array([bool(v) for v in values], dtype=bool)
+        else:
+            array = np.array([-1 if v is None else v for v in values], dtype=np.int64)
+        columns[name] = Column(array, None, refused, texts, codes)
     return columns
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrow tables (vectorised)
 
 
 def read_table(path: str | Path) -> Any:
@@ -114,10 +93,11 @@ def read_table(path: str | Path) -> Any:
 
             with path.open("rb") as handle:
                 header = handle.readline().decode("utf-8").strip().split(",")
+            names = [h.strip().strip('"') for h in header]
             return pcsv.read_csv(
                 path,
                 convert_options=pcsv.ConvertOptions(
-                    column_types={name: pa.string() for name in header}, strings_can_be_null=False
+                    column_types={name: pa.string() for name in names}, strings_can_be_null=False
                 ),
             )
     except (OSError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
@@ -125,93 +105,144 @@ def read_table(path: str | Path) -> Any:
     raise InputError(f"{path}: give a .csv or .parquet file")
 
 
-def _decimal_column(table: Any, name: str) -> Any:
-    """A decimal text column as int64 hundredths (cents); -1 (or 0) where empty."""
-    np = require_numpy()
+def _text(pa: Any, pc: Any, array: Any) -> Any:
+    """A column as trimmed text (nulls as empty text)."""
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = array.cast(pa.string())
+    return pc.utf8_trim_whitespace(array.fill_null(""))
+
+
+def _shown(pa: Any, pc: Any, text: Any) -> Any:
+    long = pc.greater(pc.utf8_length(text), SHOWN_CHARACTERS)
+    cut = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(text, 0, SHOWN_CHARACTERS - 1), pa.scalar("…"), ""
+    )
+    return pc.binary_join_element_wise("'", pc.if_else(long, cut, text), "'", "")
+
+
+def _decimal_column(pa: Any, pc: Any, np: Any, array: Any, *, name: str, spec: Spec) -> Column:
+    text = _text(pa, pc, array)
+    n = len(text)
+    empty = pc.equal(text, "")
+    plain = pc.match_substring_regex(text, DECIMAL_PATTERN)
+    bad = pc.and_(pc.invert(empty), pc.invert(plain))
+    reason = pa.nulls(n, pa.string())
+    for pattern, why in NOT_A_DECIMAL:
+        hit = pc.and_(pc.and_(bad, pc.is_null(reason)), pc.match_substring_regex(text, pattern))
+        if "{fixed}" in why:
+            head, _ = why.split("{fixed}")
+            fixed = pc.replace_substring(text, ",", ".")
+            message = pc.binary_join_element_wise(head, fixed, "")
+        else:
+            message = pa.scalar(why)
+        reason = pc.if_else(hit, message, reason)
+    reason = pc.if_else(pc.and_(bad, pc.is_null(reason)), pa.scalar(NOT_PLAIN), reason)
+    for (pattern, why), applies in zip(PLAIN_RULES, (not spec.signed, True, True), strict=True):
+        if not applies:
+            continue
+        hit = pc.and_(pc.and_(plain, pc.is_null(reason)), pc.match_substring_regex(text, pattern))
+        reason = pc.if_else(hit, pa.scalar(why), reason)
+    refused = pc.is_valid(reason)
+    good = pc.and_(plain, pc.invert(refused))
+    values = np.full(n, -1, dtype=np.int64)
+    good_np = np.asarray(good.to_numpy(zero_copy_only=False), dtype=bool)
+    if good_np.any():
+        cells = text.filter(good)
+        decimal = pc.cast(cells, pa.decimal128(16, 2))
+        cents = pc.cast(
+            pc.multiply(decimal, pa.scalar(Decimal(100), pa.decimal128(3, 0))), pa.int64()
+        )
+        values[good_np] = cents.to_numpy(zero_copy_only=False)
+    refused_np = np.asarray(refused.to_numpy(zero_copy_only=False), dtype=bool)
+    texts = None
+    if refused_np.any():
+        texts = pc.binary_join_element_wise(
+            f"{name}: ", _shown(pa, pc, text), " ", reason, f"; example: {spec.example}", ""
+        )
+    codes = np.where(refused_np, "invalid_number", "").astype(object)
+    return Column(values, None, refused_np, texts, codes)
+
+
+def _flag_column(pa: Any, pc: Any, np: Any, array: Any, name: str) -> Column:
+    text = pc.utf8_lower(_text(pa, pc, array))
+    true = pc.is_in(text, pa.array(["true", "yes", "1"]))
+    false = pc.is_in(text, pa.array(["false", "no", "0", ""]))
+    refused = pc.invert(pc.or_(true, false))
+    refused_np = np.asarray(refused.to_numpy(zero_copy_only=False), dtype=bool)
+    texts = None
+    if refused_np.any():
+        texts = pc.binary_join_element_wise(
+            f"{name} must be true or false (got ", _shown(pa, pc, _text(pa, pc, array)), ")", ""
+        )
+    codes = np.where(refused_np, "invalid_flag", "").astype(object)
+    values = np.asarray(true.to_numpy(zero_copy_only=False), dtype=bool)
+    return Column(values, None, refused_np, texts, codes)
+
+
+def _text_column(pa: Any, pc: Any, np: Any, array: Any) -> Column:
+    """A text column, dictionary-encoded: codes and distinct values (fast on millions)."""
+    encoded = _text(pa, pc, array).dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    return Column(
+        encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+        encoded.dictionary.to_pylist(),
+    )
+
+
+def table_columns(table: Any) -> tuple[dict[str, Column], list[str]]:
+    """Batch input columns from a table, and the names of the columns passed through."""
     pa = require_pyarrow()
+    np = require_numpy()
     import pyarrow.compute as pc  # noqa: PLC0415
 
-    empty = 0 if name in ("paid_leave_hours", "aids") else -1
-    if name not in table.column_names:
-        return np.full(table.num_rows, empty, dtype=np.int64)
-    raw = table.column(name).cast(pa.string())
-    text = pc.if_else(pc.equal(raw, ""), pa.scalar(None, pa.string()), raw)
-    try:
-        dec = pc.cast(text, pa.decimal128(18, 2))
-        hundred = pa.scalar(Decimal(100), pa.decimal128(3, 0))
-        cents = pc.cast(pc.multiply(dec, hundred), pa.int64())
-    except pa.ArrowInvalid:  # locate the bad value for a precise message
-        for i, value in enumerate(raw.to_pylist()):
-            _to_scaled(value, name, i)
-        raise
-    scaled = cents.fill_null(empty).to_numpy(zero_copy_only=False).astype(np.int64)
-    if name != "pas_rate":
-        negative = np.nonzero(
-            pc.fill_null(pc.less(cents, 0), False).to_numpy(zero_copy_only=False)
-        )[0]
-        if negative.size:
-            i = int(negative[0])
-            raise InputError(f"row {i + 1}, column {name}: {scaled[i] / 100} is negative")
-    return scaled
-
-
-def _text_column(table: Any, name: str, default: str) -> Any:
-    """A text column, dictionary-encoded: ``(codes, distinct values)`` (fast on millions)."""
-    np = require_numpy()
-    if name not in table.column_names:
-        return (np.zeros(table.num_rows, dtype=np.int64), [default])
-    pa = require_pyarrow()
-    column = table.column(name).cast(pa.string()).fill_null("").combine_chunks()
-    encoded = column.dictionary_encode()
-    distinct = [v or default for v in encoded.dictionary.to_pylist()]
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return (codes, distinct)
-
-
-def _bool_column(table: Any, name: str) -> Any:
-    np = require_numpy()
-    if name not in table.column_names:
-        return np.zeros(table.num_rows, dtype=bool)
-    values = table.column(name).cast(require_pyarrow().string()).fill_null("").to_pylist()
-    return np.array([_to_bool(v, name, i) for i, v in enumerate(values)], dtype=bool)
-
-
-def table_columns(table: Any) -> tuple[dict[str, Any], list[str]]:
-    """Batch input columns from a table, and the names of the columns passed through."""
     names = set(table.column_names)
-    missing = [n for n in _REQUIRED if n not in names]
+    missing = [n for n, spec in INPUTS if spec.required and n not in names]
     if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}")
-    if not names & {"net_hourly", "gross_hourly", "net_monthly"}:
-        raise InputError("a wage column is needed: net_hourly, gross_hourly or net_monthly")
-    columns: dict[str, Any] = {"month": _text_column(table, "month", "")}
-    columns.update({name: _decimal_column(table, name) for name in _DECIMAL_COLUMNS})
-    columns.update(
-        {name: _text_column(table, name, default) for name, default in _TEXT_DEFAULTS.items()}
-    )
-    columns.update({name: _bool_column(table, name) for name in _BOOL_COLUMNS})
-    outputs = {output_name(f) for f in OUTPUT_COLUMNS} | {"error"}
+        raise InputError(f"missing column(s): {', '.join(missing)}", code="missing_column")
+    if not names & set(_WAGES):
+        raise InputError(
+            "a wage column is needed: net_hourly, gross_hourly or net_monthly",
+            code="missing_column",
+        )
+    columns: dict[str, Column] = {}
+    for name, spec in INPUTS:
+        if name not in names:
+            continue
+        array = table.column(name)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if spec.kind in ("month", "choice"):
+            columns[name] = _text_column(pa, pc, np, array)
+        elif spec.kind == "flag":
+            columns[name] = _flag_column(pa, pc, np, array, name)
+        else:
+            columns[name] = _decimal_column(pa, pc, np, array, name=name, spec=spec)
+    outputs = {output_name(f) for f in OUTPUT_COLUMNS} | {"error", "error_code"}
     return columns, [c for c in table.column_names if c not in _INPUT_NAMES | outputs]
 
 
-def output_table(table: Any, out: Mapping[str, Any], errors: Any) -> Any:
-    """The input table with the figures (decimal, 2 places; null on error) and ``error``."""
+def output_table(table: Any, result: BatchResult) -> Any:
+    """The input table with the figures (decimal, 2 places; null on error), ``error_code``
+    and ``error``."""
     pa = require_pyarrow()
     import pyarrow.compute as pc  # noqa: PLC0415
 
     np = require_numpy()
     cent = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
-    failed = np.asarray([bool(e) for e in errors], dtype=bool)
+    failed = np.asarray(~result.ok, dtype=bool)
     for name in OUTPUT_COLUMNS:
-        cents = pa.array(out[name], type=pa.int64(), mask=failed)
+        cents = pa.array(result.values[name], type=pa.int64(), mask=failed)
         value = pc.multiply(pc.cast(cents, pa.decimal128(20, 0)), cent)
         column = output_name(name)
         if column in table.column_names:  # a table that is itself an output: replace
             table = table.drop_columns([column])
         table = table.append_column(column, value)
-    if "error" in table.column_names:
-        table = table.drop_columns(["error"])
-    return table.append_column("error", pa.array(list(errors), type=pa.string()))
+    for column in ("error_code", "error"):
+        if column in table.column_names:
+            table = table.drop_columns([column])
+    table = table.append_column("error_code", result.error_codes())
+    return table.append_column("error", result.error_texts())
 
 
 def output_name(figure: str) -> str:

@@ -19,10 +19,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .batch import OUTPUT_COLUMNS
 from .calc.estimate import Estimate
 from .errors import FileError, InputError
-from .rules._problems import read_model
+from .fields import BATCH_OUTPUTS as OUTPUT_COLUMNS
+from .rules.reader import read_model
 from .rules.schema import TERRITORIES
 
 __all__ = [

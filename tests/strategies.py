@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from cesu_rules import default_ruleset, rules_at
+from cesu_rules import default_ruleset, estimate, plan_of, rules_at
 from cesu_rules.rules.schema import TERRITORIES
 
 CENT = Decimal("0.01")
@@ -89,3 +89,119 @@ def estimate_kwargs(
     if draw(st.booleans()):
         kwargs["pas_rate"] = draw(st.decimals(min_value=0, max_value=45, places=1))
     return kwargs
+
+
+# --- Rows for the scalar-vs-batch differential: valid, edge and bad inputs ------------------
+
+_TEXT_WAGES = ("net_hourly", "gross_hourly", "net_monthly")
+
+
+def _cents(value: int) -> str:
+    return f"{value // 100}.{value % 100:02d}"
+
+
+@st.composite
+def edge_row(draw: st.DrawFn) -> dict[str, Any]:
+    """A row at an edge of the rules: a wage exactly at (or a cent under) the legal minimum,
+    a net taxable on a PAS threshold, paid leave left to its default around 32 h, the
+    Réunion deduction capped, aids equal to the expense."""
+    month = draw(months)
+    territory = draw(territories)
+    if territory == "mayotte" and month < "2021-01":
+        month = "2021-06"
+    plan = plan_of(default_ruleset(), month, territory)
+    included = draw(st.booleans())
+    kind = draw(
+        st.sampled_from(["minimum", "minimum_net", "under", "pas", "default_leave", "aids"])
+    )
+    row: dict[str, Any] = {"month": month, "territory": territory}
+    h = draw(st.sampled_from(["1", "10", "31.99", "32", "32.01", "151.67", "174"]))
+    row["hours"] = h
+    if kind != "default_leave":
+        row["paid_leave"] = "included" if included else "excluded"
+    if kind == "minimum":
+        row["gross_hourly"] = _cents(plan.minimum[included])
+    elif kind in ("minimum_net", "default_leave"):
+        row["net_hourly"] = _cents(plan.minimum_net[included] + draw(st.integers(0, 3)))
+    elif kind == "under":
+        row["net_hourly"] = _cents(plan.minimum_net[included] - 1)
+    elif kind == "pas" and plan.pas_thresholds:
+        # A monthly net whose net taxable lands exactly on a threshold of the grid.
+        target = draw(st.sampled_from(plan.pas_thresholds[1:8]))
+        row["hours"] = "151.67"
+        row["paid_leave"] = "excluded"
+        net = target * 95 // 100
+        for _ in range(60):
+            try:
+                r = estimate(
+                    month,
+                    territory=territory,
+                    hours="151.67",
+                    net_monthly=_cents(net),
+                    paid_leave="excluded",
+                )
+            except Exception:
+                break
+            taxable = int(r.net_taxable * 100)
+            if taxable == target:
+                break
+            net += 1 if taxable < target else -1
+        row["net_monthly"] = _cents(net)
+    else:
+        row["net_hourly"] = "14.00"
+        if kind == "aids":
+            row["aids"] = draw(st.sampled_from(["10000.00", "0.01"]))
+    if draw(st.booleans()):
+        row["exemption"] = draw(st.sampled_from(["age_70", "apa", "none"]))
+    row["cesu_plus"] = draw(st.booleans())
+    return row
+
+
+@st.composite
+def bad_row(draw: st.DrawFn) -> dict[str, Any]:
+    """A row the scalar path refuses (or almost): malformed text, out-of-range values."""
+    row: dict[str, Any] = {
+        "month": draw(st.sampled_from(["2024-04", "2024-4", "April", "", "2031-01", "2018-12"])),
+        "territory": draw(st.sampled_from(["metropole", "paris", "", "reunion"])),
+        "hours": draw(
+            st.sampled_from(["10", "0", "-1", "1e2", "12,5", " 10 ", "300", "", "1_0", "٣"])
+        ),
+    }
+    wages = draw(st.lists(st.sampled_from(_TEXT_WAGES), min_size=0, max_size=2, unique=True))
+    for wage in wages:
+        row[wage] = draw(
+            st.sampled_from(
+                ["12.00", "12,50", "nan", "0", "1000.00", "5.00", "12.001", "99999999999999"]
+            )
+        )
+    row["paid_leave"] = draw(st.sampled_from(["", "included", "excluded", "maybe"]))
+    row["paid_leave_hours"] = draw(st.sampled_from(["", "2", "500"]))
+    row["exemption"] = draw(st.sampled_from(["", "none", "old", "age_70"]))
+    row["pas_rate"] = draw(st.sampled_from(["", "7.5", "101"]))
+    row["non_resident"] = draw(st.sampled_from([False, True]))
+    return row
+
+
+def as_text(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """estimate_kwargs with numbers as text (how a CSV gives them)."""
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in kwargs.items()}
+
+
+@st.composite
+def wide_row(draw: st.DrawFn) -> dict[str, Any]:
+    """Any row: valid (any wage kind, aids, defaults), at an edge, or bad."""
+    kind = draw(st.sampled_from(["valid", "valid", "valid", "monthly", "edge", "bad"]))
+    if kind == "edge":
+        return draw(edge_row())
+    if kind == "bad":
+        return draw(bad_row())
+    row = as_text(draw(estimate_kwargs()))
+    if kind == "monthly" and "net_hourly" in row:
+        net = Decimal(row.pop("net_hourly")) * Decimal(row["hours"])
+        row["net_monthly"] = str(net.quantize(CENT))
+    if draw(st.booleans()):
+        row.pop("paid_leave", None)
+        row.pop("paid_leave_hours", None)
+    if draw(st.booleans()):
+        row["aids"] = str(draw(st.decimals(min_value=0, max_value=300, places=2)))
+    return row

@@ -1,4 +1,5 @@
-"""The batch engine gives the scalar estimate's figures to the cent, row by row."""
+"""The batch engine gives the scalar estimate's figures to the cent, row by row, and refuses
+the same rows with the same code and message, under every rounding policy."""
 
 from __future__ import annotations
 
@@ -9,36 +10,74 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cesu_rules import InputError, default_ruleset, estimate
+from cesu_rules import CesuRulesError, Ruleset, default_ruleset, estimate
 from cesu_rules.batch import OUTPUT_COLUMNS, compute_batch
+from cesu_rules.reform import apply_reform
 from cesu_rules.tables import columns_from_rows
 
-from .strategies import estimate_kwargs
+from .strategies import wide_row
 
 np = pytest.importorskip("numpy")
+pytest.importorskip("pyarrow")
+
+_POLICIES: dict[tuple[str, str], Ruleset] = {}
 
 
-def _scalar(row: dict[str, Any]) -> Any:
-    kwargs = dict(row)
-    month = kwargs.pop("month")
-    try:
-        return estimate(month, **kwargs)
-    except InputError as exc:
-        return exc
+def policies(inversion: str, totals: str) -> Ruleset:
+    """The shipped rules with other rounding policies (a reform overlay)."""
+    key = (inversion, totals)
+    if key not in _POLICIES:
+        _POLICIES[key] = apply_reform(
+            f"label: {inversion} {totals}\noverrides:\n"
+            f"  politiques/arrondi/inversion:\n    - {{from: 2019-01-01, choice: {inversion}}}\n"
+            f"  politiques/arrondi/totaux:\n    - {{from: 2019-01-01, choice: {totals}}}\n",
+            default_ruleset(),
+        )
+    return _POLICIES[key]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(estimate_kwargs(), min_size=1, max_size=40))
-def test_every_row_equals_the_scalar_estimate(rows: list[dict[str, Any]]) -> None:
-    out, errors = compute_batch(columns_from_rows(rows), default_ruleset())
+def assert_batch_equals_scalar(rows: list[dict[str, Any]], ruleset: Ruleset) -> None:
+    result = compute_batch(columns_from_rows(rows), ruleset)
+    texts = result.error_texts().to_pylist()
+    codes = result.error_codes().to_pylist()
     for i, row in enumerate(rows):
-        expected = _scalar(row)
-        if isinstance(expected, InputError):
-            assert errors[i], (row, str(expected))
+        kwargs: dict[str, Any] = {k: (None if v == "" else v) for k, v in row.items()}
+        month = kwargs.pop("month")
+        refusal: tuple[str, str] | None = None
+        try:
+            expected = estimate(month, ruleset=ruleset, **kwargs)
+        except CesuRulesError as exc:
+            refusal = (exc.code, exc.message)
+        if refusal is not None:
+            assert (codes[i], texts[i]) == refusal, row
             continue
-        assert errors[i] == "", (row, errors[i])
+        assert texts[i] == "", (row, texts[i])
         for name in OUTPUT_COLUMNS:
-            assert Decimal(int(out[name][i])) / 100 == getattr(expected, name), (name, row)
+            assert Decimal(int(result.values[name][i])) / 100 == getattr(expected, name), (
+                name,
+                row,
+            )
+
+
+PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROFILE
+@given(st.lists(wide_row(), min_size=1, max_size=40))
+def test_every_row_equals_the_scalar_estimate(rows: list[dict[str, Any]]) -> None:
+    assert_batch_equals_scalar(rows, default_ruleset())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(wide_row(), min_size=1, max_size=30),
+    st.sampled_from(["monthly", "hourly"]),
+    st.sampled_from(["total_then_lines", "each_line"]),
+)
+def test_every_rounding_policy_gives_the_scalar_figures(
+    rows: list[dict[str, Any]], inversion: str, totals: str
+) -> None:
+    assert_batch_equals_scalar(rows, policies(inversion, totals))
 
 
 def test_bad_rows_get_an_error_and_the_others_are_computed() -> None:
@@ -50,14 +89,27 @@ def test_bad_rows_get_an_error_and_the_others_are_computed() -> None:
         {"month": "2024-04", "hours": "300", "net_hourly": "12.00"},
         {"month": "2024-04", "hours": "10", "net_hourly": "12.00", "gross_hourly": "15.00"},
         {"month": "2024-04", "hours": "10", "net_hourly": "12.00", "aids": "500.00"},
+        {"month": "2024-04", "hours": "10", "net_hourly": "12,50"},
     ]
-    out, errors = compute_batch(columns_from_rows(rows), default_ruleset())
+    result = compute_batch(columns_from_rows(rows), default_ruleset())
+    errors = result.error_texts().to_pylist()
     assert errors[0] == ""
-    assert out["gross"][0] == 15361
+    assert result.values["gross"][0] == 15361
     assert "below the legal minimum" in errors[1]
     assert "outside the rulesets" in errors[2]
-    assert "unknown territory" in errors[3]
+    assert "unknown value 'paris'" in errors[3]
     assert "legal maximum" in errors[4]
     assert "exactly one wage" in errors[5]
     assert "exceed the month's expense" in errors[6]
-    assert (out["gross"][1:] == -1).all()
+    assert "write the decimal point as a dot: 12.50" in errors[7]
+    assert result.error_codes().to_pylist() == [
+        "",
+        "below_minimum_wage",
+        "month_not_covered",
+        "invalid_choice",
+        "hours_above_maximum",
+        "wage_count",
+        "aids_above_expense",
+        "invalid_number",
+    ]
+    assert result.ok.tolist() == [True] + [False] * 7

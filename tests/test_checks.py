@@ -94,7 +94,7 @@ def test_a_known_mismatch_is_reported_not_failing_and_must_stay_a_mismatch(
         (
             "notdecimal.yaml",
             GOOD.replace('"153.61"', "about 150"),
-            "notdecimal.yaml:4:19: expected.gross: expected a decimal amount",
+            "notdecimal.yaml:4:19: expected.gross: 'about 150' is not a plain decimal number",
         ),
         (
             "unknownfield.yaml",

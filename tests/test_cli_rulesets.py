@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from cesu_rules import Ruleset
-from cesu_rules.cli import staleness_note
+from cesu_rules.rules.inspect import staleness_note
 
 from .helpers import run_cli as run
 

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cesu_rules import default_ruleset, estimate
+from cesu_rules import default_ruleset, estimate, rules_at
+from cesu_rules.calc.tax import CreditSituation as TaxSituation
+from cesu_rules.calc.tax import yearly_credit
 from cesu_rules.cli import main
 from cesu_rules.household import (
     HouseholdError,
     HouseholdFile,
-    TaxSituation,
     compute_household,
     load_household,
-    tax_credit_for_year,
 )
 
 from .helpers import write
@@ -141,7 +141,8 @@ def test_uncapped_cases_exempt_every_employee_fully() -> None:
 def test_yearly_credit_under_its_ceilings(
     eligible: dict[str, Decimal], tax: TaxSituation, credit: Decimal
 ) -> None:
-    _, retained, computed, _ = tax_credit_for_year(default_ruleset(), 2025, tax, eligible)
+    january = rules_at(default_ruleset(), "2025-01")
+    _, retained, computed, _ = yearly_credit(january.credit, january.tax_credit_rate, tax, eligible)
     assert computed == credit
     assert computed <= retained / 2 + D("0.005")
 

@@ -1,6 +1,5 @@
-"""Pure calculator: (inputs, rules) → frozen results. No I/O; mirrors the payslip sections."""
+"""The pure calculator, one module per payslip step (scalar and vector forms side by side).
 
-from .estimate import Estimate, Inputs, Line, compute, make_inputs
-from .relief import EXEMPTION_CASES
-
-__all__ = ["EXEMPTION_CASES", "Estimate", "Inputs", "Line", "compute", "make_inputs"]
+plan (the month compiled once) → inputs → wage → contributions → relief → tax → notes, and
+estimate (the assembly). No I/O; the only cache is the bounded one of :mod:`.plan`.
+"""

@@ -1,22 +1,33 @@
-"""Reliefs on employer contributions: the L241-10 exemptions and the déduction forfaitaire.
+"""Payslip step 3: reliefs on employer contributions, the L241-10 exemptions and the deduction.
 
 * The exemptions (art. L241-10 I CSS) remove the employer's sécurité-sociale cotisations
   except AT (the lines whose ruleset says ``reliefs: [exemption, …]``). Only the age case is
-  capped: per month and household, on at most 65 × SMIC of wages.
+  capped: per month and household, on at most 65 × SMIC of wages (art. D241-5 CSS).
 * The déduction forfaitaire (art. L241-10 I bis) removes a fixed amount per hour of work
   actually performed (paid-leave hours excluded), at most the contributions it reduces, and
   is not cumulable with an exemption.
+
+Scalar and vector (``_v``) forms side by side; amounts in cents, hours in hundredths.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
-from ..rules.snapshot import Rules
-from .rounding import round_cents
+from .contributions import half_up
+from .plan import MonthPlan, PlanStack
 
-__all__ = ["EXEMPTION_CASES", "ExemptionCase", "age_70_cap"]
+__all__ = [
+    "EXEMPTION_CASES",
+    "ExemptionCase",
+    "Relief",
+    "covered",
+    "household_cap",
+    "relief",
+    "relief_v",
+    "share_cap",
+]
 
 
 class ExemptionCase(NamedTuple):
@@ -61,21 +72,108 @@ EXEMPTION_CASES: dict[str, ExemptionCase] = {
         ),
     )
 }
+# Vector codes of the cases: their position in EXEMPTION_CASES.
+EXEMPTION_CODES = {name: i for i, name in enumerate(EXEMPTION_CASES)}
+CAPPED_CODES = tuple(i for i, case in enumerate(EXEMPTION_CASES.values()) if case.capped)
 
 
-def age_70_cap(rules: Rules, covered_rate: Decimal, *, paid_leave_included: bool) -> Decimal:
-    """Monthly cap of the 70+ exemption, in euros.
+class Relief(NamedTuple):
+    """The relief of a month, in cents (hours in hundredths)."""
 
-    ``covered_rate`` is the sum of the exempted employer rates (maladie, vieillesse, AF) as a
-    fraction. Formula reproducing the Urssaf's January 2024 figures (218.24 € / 240.16 €):
+    deduction: int
+    deduction_hours: int
+    exemption: int
+    cap: int | None  # the 70+ cap applied (the household's share when given)
+    covered: int  # what the applied relief could reduce, before its cap
 
-    * paid leave excluded: round(round(65 × SMIC) × R)
-    * paid leave included: round(65 × round(1.10 × SMIC) × R) — the hourly rate with paid
-      leave is rounded to the cent *before* the multiplication by 65.
+
+def covered(plan: MonthPlan, employer: Sequence[int], *, exemption: bool) -> int:
+    """Cents of the employer lines the exemptions (or the territory's deduction) reduce."""
+    if exemption:
+        return sum(c for line, c in zip(plan.employer, employer, strict=True) if line.exemption)
+    return sum(c for line, c in zip(plan.employer, employer, strict=True) if line.deduction)
+
+
+def relief(
+    plan: MonthPlan,
+    employer: Sequence[int],
+    *,
+    case: str,
+    leave_included: bool,
+    hours: int,
+    leave_hours: int,
+    cap_share: int | None = None,
+) -> Relief:
+    """The exemption of the employer's case, or else the déduction forfaitaire.
+
+    ``cap_share`` replaces the 70+ cap by this employee's share of the household's cap.
     """
-    smic = rules.smic_hourly.value
-    hours = rules.age_70_cap_smic_hours.value
-    if paid_leave_included:
-        uplift = 1 + rules.paid_leave_uplift.value / 100
-        return round_cents(hours * round_cents(smic * uplift) * covered_rate)
-    return round_cents(round_cents(hours * smic) * covered_rate)
+    if case != "none":
+        base = covered(plan, employer, exemption=True)
+        cap = None
+        if EXEMPTION_CASES[case].capped:
+            cap = cap_share if cap_share is not None else plan.age_70_caps[leave_included]
+        exemption = base if cap is None or base <= cap else cap
+        return Relief(0, 0, exemption, cap, base)
+    base = covered(plan, employer, exemption=False)
+    worked = hours - leave_hours
+    deduction = half_up(worked * plan.deduction_per_hour, 100)
+    return Relief(min(deduction, base), worked, 0, None, base)
+
+
+def relief_v(
+    stack: PlanStack,
+    plan: Any,
+    employer: Any,
+    *,
+    case: Any,
+    leave_included: Any,
+    hours: Any,
+    leave_hours: Any,
+) -> tuple[Any, Any]:
+    """(deduction, exemption) in cents per row; ``case`` holds EXEMPTION_CODES."""
+    np = stack.np
+    slots = stack.employer
+    exempt_mask = stack.take(slots.exemption, plan)
+    deduct_mask = stack.take(slots.deduction, plan)
+    covered_ex = (employer * exempt_mask).sum(axis=1)
+    covered_de = (employer * deduct_mask).sum(axis=1)
+    caps = stack.take(stack.age_70_caps, plan)
+    if stack.single:
+        cap = np.where(leave_included, caps[1], caps[0])
+    else:
+        cap = np.where(leave_included, caps[:, 1], caps[:, 0])
+    has_case = case != EXEMPTION_CODES["none"]
+    capped = np.isin(case, CAPPED_CODES)
+    exemption = np.where(has_case, np.where(capped, np.minimum(covered_ex, cap), covered_ex), 0)
+    per_hour = stack.take(stack.deduction_per_hour, plan)
+    deduction = np.where(
+        has_case, 0, np.minimum(half_up((hours - leave_hours) * per_hour, 100), covered_de)
+    )
+    return deduction, exemption
+
+
+# ---------------------------------------------------------------------------------------------
+# The household's 70+ cap
+
+
+def household_cap(plan: MonthPlan, leave_included: bool) -> int:
+    """The 70+ cap of a household for the month (cents): one cap per household, whatever
+    the number of employees (art. L241-10 I, D241-5 CSS: "par mois et par ménage")."""
+    return plan.age_70_caps[leave_included]
+
+
+def share_cap(cap: int, exemptible: Mapping[str, int]) -> dict[str, int]:
+    """Each employee's share of a binding household cap (cents), in proportion to what each
+    one's exemption would remove, by the largest-remainder method, ties by employee id (no
+    public allocation rule: an assumption, said in the household report). The shares add up
+    to ``cap`` and never depend on the order the employees are listed in."""
+    total = sum(exemptible.values())
+    ids = sorted(exemptible)
+    exact = [exemptible[i] * cap for i in ids]  # units of 1/total cent
+    floors = [e // total for e in exact]
+    missing = cap - sum(floors)
+    order = sorted(range(len(ids)), key=lambda k: (-(exact[k] % total), k))
+    for k in order[:missing]:
+        floors[k] += 1
+    return dict(zip(ids, floors, strict=True))

@@ -29,7 +29,11 @@ __all__ = [
     "EXACT_CONTEXT",
     "ZERO",
     "ceil_cents",
+    "cents",
+    "euros",
     "exact_div",
+    "from_hundredths",
+    "hundredths",
     "in_exact_context",
     "round_cents",
 ]
@@ -69,3 +73,24 @@ def ceil_cents(amount: Decimal) -> Decimal:
 def exact_div(numerator: Decimal, denominator: Decimal) -> Decimal:
     """Division, to be rounded by the caller (40 digits inside the calculator's context)."""
     return numerator / denominator
+
+
+def euros(cents: int) -> Decimal:
+    """Integer cents as euros with two decimals, exactly (whatever the caller's context)."""
+    return Decimal(cents).scaleb(-2, EXACT_CONTEXT)
+
+
+def from_hundredths(value: int) -> Decimal:
+    """Hundredths (of an hour, of a percent) as a Decimal written without trailing zeros
+    (``1050`` → ``10.5``, ``1000`` → ``10``), exactly."""
+    if value % 100 == 0:
+        return Decimal(value // 100)
+    return Decimal(value).scaleb(-2, EXACT_CONTEXT).normalize(EXACT_CONTEXT)
+
+
+def cents(amount: Decimal) -> int:
+    """Euros with at most two decimals as integer cents, exactly."""
+    return int(amount.scaleb(2, EXACT_CONTEXT))
+
+
+hundredths = cents  # the same scaling for hours and rates given to the hundredth

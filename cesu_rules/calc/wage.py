@@ -1,109 +1,280 @@
-"""Contribution bases and the net → gross inversion on the month's line structure.
+"""Payslip step 1: the wage. Net ↔ gross on the month's line structure, and the employee lines.
 
-These are the readable Decimal formulas. The hot path computes the line amounts with the
-integer kernel of :mod:`cesu_rules.calc.kernel`; a property test proves both agree to the
-unit on random wages.
-
-
-The employee contributions are a piecewise-linear function of the monthly gross wage G: the
+The employee contributions are a piecewise-linear function of the monthly gross G: the
 "plafonnée" lines stop at the PSS, chômage at 4 PSS, and the CSG/CRDS base is 98.25 % of G up
-to 4 PSS and 100 % above. The net is ``N(G) = G − E(G)``, strictly increasing, so it is
-inverted exactly segment by segment (no iteration, no float).
+to 4 PSS and 100 % above. The net ``N(G) = G − E(G)`` is strictly increasing, so it is
+inverted exactly, segment by segment, as a fraction of integers (no iteration, no float):
+:func:`exact_gross`. How the result is rounded to the cent is the ruleset's policy:
+
+* inversion ``monthly``: the month's declared net is inverted and the gross rounded half-up;
+  with the ``each_line`` totals policy the gross is the cent closest to that exact gross at
+  which the lines, each rounded to the cent, leave exactly the declared net
+  (:func:`search_gross`);
+* inversion ``hourly``: the hourly gross is rounded first, then multiplied by the hours.
+
+In every case the declared net is kept to the cent (the employee is paid it) and the employee
+total is gross − net. Given a gross hourly wage instead, the lines are rounded per the totals
+policy and the net follows.
+
+Scalar functions (ints) and their vector twins (``_v``, numpy) sit side by side.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import Decimal
+from typing import Any, NamedTuple
 
-from ..rules.snapshot import LineRule
-from .rounding import ZERO, exact_div
+from .contributions import (
+    Bases,
+    bases,
+    bases_v,
+    half_up,
+    line_units,
+    line_units_v,
+    round_side,
+    round_side_v,
+)
+from .plan import MonthPlan, PlanStack
 
 __all__ = [
-    "Bases",
+    "SEARCH_CENTS",
+    "Wage",
+    "exact_gross",
+    "exact_gross_v",
     "gross_from_net",
-    "gross_from_net_slopes",
-    "raw_total",
-    "segment_slopes",
+    "search_gross",
+    "wage",
+    "wage_v",
 ]
 
-_FOUR = Decimal(4)
-_ONE = Decimal(1)
+# How far (in cents, each way) the per-line policy looks for a gross leaving the declared net.
+SEARCH_CENTS = 40
 
 
-class Bases(dict[str, Decimal]):
-    """The four bases of a month for one gross wage (unrounded), by base name."""
+class Wage(NamedTuple):
+    """The wage of a month, in cents (hourly figures in cents an hour)."""
 
-    def __init__(self, gross: Decimal, pss: Decimal, csg_share: Decimal) -> None:
-        capped_pss = gross if gross <= pss else pss
-        four = pss * _FOUR
-        capped_4pss = gross if gross <= four else four
-        super().__init__(
-            gross=gross,
-            gross_capped_pss=capped_pss,
-            gross_capped_4pss=capped_4pss,
-            csg_base=capped_4pss * csg_share + (gross - capped_4pss),
+    gross: int
+    net: int
+    gross_hourly: int
+    net_hourly: int
+    base: Bases
+    employee: list[int]  # cents of each employee line, in the plan's order
+    employee_total: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Scalar
+
+
+def exact_gross(plan: MonthPlan, net: int, scale: int = 1) -> tuple[int, int]:
+    """The exact gross G (a fraction num/den of cents) whose net is ``net / scale`` cents."""
+    u, (s0, s1, s2), (e0, e1), pss = plan.unit, plan.slopes, plan.net_ends, plan.pss
+    x = net * u
+    if x <= e0 * scale:
+        start, end, slope = 0, 0, s0
+    elif x <= e1 * scale:
+        start, end, slope = pss, e0, s1
+    else:
+        start, end, slope = 4 * pss, e1, s2
+    free = u - slope
+    return start * free * scale + x - end * scale, free * scale
+
+
+def gross_from_net(plan: MonthPlan, net: int) -> int:
+    """The gross of a month's net (cents), inverted exactly and rounded half-up."""
+    num, den = exact_gross(plan, net)
+    return half_up(num, den)
+
+
+def _employee_net(plan: MonthPlan, gross: int) -> tuple[int, Bases, list[int]]:
+    base = bases(plan, gross)
+    cents = [half_up(a, plan.unit) for a in line_units(plan.employee, base)]
+    return gross - sum(cents), base, cents
+
+
+def search_gross(plan: MonthPlan, net: int, num: int, den: int) -> tuple[int, Bases, list[int]]:
+    """The cent gross closest to num/den (ties: the lower) whose employee lines, each rounded
+    half-up, leave exactly ``net`` cents; candidates are tried by increasing distance."""
+    nearest = -((den - 2 * num) // (2 * den))  # ceil(num/den − ½): ties go to the lower
+    step = 1 if num > nearest * den else -1
+    for k in range(2 * SEARCH_CENTS + 1):
+        offset = (k + 1) // 2
+        gross = nearest + (offset * step if k % 2 else -offset * step)
+        found, base, cents = _employee_net(plan, gross)
+        if found == net:
+            return gross, base, cents
+    raise AssertionError(f"no gross leaves the net {net} cents with per-line rounding")
+
+
+def wage(
+    plan: MonthPlan,
+    *,
+    hours: int,
+    net_hourly: int | None,
+    gross_hourly: int | None,
+    net_monthly: int | None,
+) -> Wage:
+    """Gross, net and the employee lines of a month (hours in hundredths, money in cents)."""
+    if gross_hourly is not None:
+        gross = half_up(gross_hourly * hours, 100)
+        base = bases(plan, gross)
+        cents, total = round_side(plan, line_units(plan.employee, base))
+        net = gross - total
+        return Wage(gross, net, gross_hourly, half_up(net * 100, hours), base, cents, total)
+    if net_monthly is not None:
+        net = net_monthly
+        net_h = half_up(net * 100, hours)
+        exact, scale = net, 1
+    else:
+        assert net_hourly is not None
+        net = half_up(net_hourly * hours, 100)
+        net_h = net_hourly
+        exact, scale = net_hourly * hours, 100
+    if plan.inversion == "hourly":
+        num, den = exact_gross(plan, exact, scale)
+        gross_h = half_up(num * 100, den * hours)
+        gross = half_up(gross_h * hours, 100)
+        base = bases(plan, gross)
+        cents, _ = round_side(plan, line_units(plan.employee, base), gross - net)
+        return Wage(gross, net, gross_h, net_h, base, cents, gross - net)
+    num, den = exact_gross(plan, net)
+    if plan.totals == "each_line":
+        gross, base, cents = search_gross(plan, net, num, den)
+    else:
+        gross = half_up(num, den)
+        base = bases(plan, gross)
+        cents, _ = round_side(plan, line_units(plan.employee, base), gross - net)
+    return Wage(gross, net, half_up(gross * 100, hours), net_h, base, cents, gross - net)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vector
+
+
+def exact_gross_v(stack: PlanStack, plan: Any, x: Any, scale: int) -> tuple[Any, Any]:
+    """Vector :func:`exact_gross` for nets of ``x / scale`` cents: (num, free slope) with
+    G = num / (free × scale)."""
+    np = stack.np
+    u = stack.unit
+    slopes = stack.take(stack.slopes, plan)
+    pss = stack.take(stack.pss, plan)
+    if stack.single:
+        s0, s1, s2 = (int(s) for s in slopes)
+    else:
+        s0, s1, s2 = slopes[:, 0], slopes[:, 1], slopes[:, 2]
+    e0 = pss * (u - s0)
+    e1 = e0 + 3 * pss * (u - s1)
+    xu = x * u
+    seg1 = xu > e0 * scale
+    seg2 = xu > e1 * scale
+    start = np.where(seg2, 4 * pss, np.where(seg1, pss, 0))
+    end = np.where(seg2, e1, np.where(seg1, e0, 0))
+    free = u - np.where(seg2, s2, np.where(seg1, s1, s0))
+    return start * free * scale + xu - end * scale, free
+
+
+def _employee_net_v(stack: PlanStack, plan: Any, gross: Any) -> tuple[Any, Any, Any]:
+    base = bases_v(stack, plan, gross)
+    cents = half_up(line_units_v(stack, "employee", plan, base), stack.unit)
+    return gross - cents.sum(axis=1), base, cents
+
+
+def _search_v(stack: PlanStack, plan: Any, net: Any, num: Any, den: Any) -> tuple[Any, Any, Any]:
+    """Vector :func:`search_gross`: candidates in the same order, each tried only on the rows
+    still without a match."""
+    np = stack.np
+    nearest = -((den - 2 * num) // (2 * den))
+    step = np.where(num > nearest * den, 1, -1)
+    gross = nearest.copy()
+    found, base, cents = _employee_net_v(stack, plan, gross)
+    todo = np.nonzero(found != net)[0]
+    k = 0
+    while todo.size:
+        k += 1
+        if k > 2 * SEARCH_CENTS:
+            raise AssertionError("no gross leaves the declared net with per-line rounding")
+        offset = (k + 1) // 2
+        sub_plan = plan if stack.single else plan[todo]
+        candidate = nearest[todo] + (offset if k % 2 else -offset) * step[todo]
+        found_k, base_k, cents_k = _employee_net_v(stack, sub_plan, candidate)
+        hit = found_k == net[todo]
+        rows = todo[hit]
+        gross[rows] = candidate[hit]
+        base[rows] = base_k[hit]
+        cents[rows] = cents_k[hit]
+        todo = todo[~hit]
+    return gross, base, cents
+
+
+def wage_v(
+    stack: PlanStack,
+    plan: Any,
+    *,
+    hours: Any,
+    net_hourly: Any,
+    gross_hourly: Any,
+    net_monthly: Any,
+    inversion: str,
+    totals: str,
+) -> dict[str, Any]:
+    """:func:`wage` on rows of one kind: all from a gross hourly wage (``gross_hourly`` not
+    None) or all from a net; the absent wages are None, ``net_monthly`` entries −1 when a
+    row gives its hourly net instead."""
+    np = stack.np
+    unit = stack.unit
+    if gross_hourly is not None:
+        gross = half_up(gross_hourly * hours, 100)
+        base = bases_v(stack, plan, gross)
+        cents, total = round_side_v(
+            stack, "employee", plan, line_units_v(stack, "employee", plan, base), totals
         )
-
-    @property
-    def gross(self) -> Decimal:
-        return self["gross"]
-
-
-def raw_total(lines: Sequence[LineRule], bases: Bases) -> Decimal:
-    """Unrounded sum of the lines' amounts (monthly caps applied)."""
-    total = ZERO
-    for line in lines:
-        amount = bases[line.base] * line.rate
-        if line.monthly_cap is not None and amount > line.monthly_cap:
-            amount = line.monthly_cap
-        total += amount
-    return total
-
-
-def segment_slopes(lines: Sequence[LineRule], csg_share: Decimal) -> tuple[Decimal, ...]:
-    """dE/dG of the employee lines on each segment: ≤ PSS, ≤ 4 PSS, above."""
-    return tuple(_slope(lines, segment, csg_share) for segment in range(3))
-
-
-def _slope(lines: Sequence[LineRule], segment: int, csg_share: Decimal) -> Decimal:
-    """dE/dG of the employee lines on segment 0 (≤ PSS), 1 (≤ 4 PSS) or 2 (above)."""
-    slope = ZERO
-    for line in lines:
-        base = line.base
-        if base == "gross":
-            slope += line.rate
-        elif base == "gross_capped_pss":
-            if segment == 0:
-                slope += line.rate
-        elif base == "gross_capped_4pss":
-            if segment <= 1:
-                slope += line.rate
-        else:  # csg_base
-            slope += line.rate * (csg_share if segment <= 1 else _ONE)
-    return slope
-
-
-def gross_from_net(
-    net: Decimal, lines: Sequence[LineRule], pss: Decimal, csg_share: Decimal
-) -> Decimal:
-    """The exact (unrounded) monthly gross G such that G − E(G) = ``net``.
-
-    ``lines`` are the employee lines of the month; ``csg_share`` is 0.9825 (a fraction).
-    """
-    return gross_from_net_slopes(net, segment_slopes(lines, csg_share), pss)
-
-
-def gross_from_net_slopes(net: Decimal, slopes: Sequence[Decimal], pss: Decimal) -> Decimal:
-    """:func:`gross_from_net` with the segment slopes already computed."""
-    start = ZERO
-    net_at_start = ZERO
-    for segment, end in enumerate((pss, pss * _FOUR, None)):
-        slope = _ONE - slopes[segment]
-        if end is None:
-            return start + exact_div(net - net_at_start, slope)
-        net_at_end = net_at_start + (end - start) * slope
-        if net <= net_at_end:
-            return start + exact_div(net - net_at_start, slope)
-        start, net_at_start = end, net_at_end
-    raise AssertionError("unreachable")  # pragma: no cover
+        net = gross - total
+        return {
+            "gross": gross,
+            "net": net,
+            "gross_hourly": gross_hourly,
+            "net_hourly": half_up(net * 100, hours),
+            "base": base,
+            "employee": cents,
+            "employee_total": total,
+        }
+    monthly = net_monthly >= 0
+    hourly_net = np.maximum(net_hourly, 0)
+    net = np.where(monthly, net_monthly, half_up(hourly_net * hours, 100))
+    net_h = np.where(monthly, half_up(net * 100, hours), net_hourly)
+    if inversion == "hourly":
+        # The exact net is net_hourly × hours / 100 (scale 100), or the monthly net.
+        x = np.where(monthly, net_monthly * 100, hourly_net * hours)
+        num, free = exact_gross_v(stack, plan, x, 100)
+        gross_h = half_up(num, free * hours)
+        gross = half_up(gross_h * hours, 100)
+        base = bases_v(stack, plan, gross)
+        units = line_units_v(stack, "employee", plan, base)
+        cents, _ = round_side_v(stack, "employee", plan, units, totals, total=gross - net)
+        return {
+            "gross": gross,
+            "net": net,
+            "gross_hourly": gross_h,
+            "net_hourly": net_h,
+            "base": base,
+            "employee": cents,
+            "employee_total": gross - net,
+        }
+    num, free = exact_gross_v(stack, plan, net, 1)
+    if totals == "each_line":
+        gross, base, cents = _search_v(stack, plan, net, num, free)
+    else:
+        gross = half_up(num, free)
+        base = bases_v(stack, plan, gross)
+        units = line_units_v(stack, "employee", plan, base)
+        cents, _ = round_side_v(stack, "employee", plan, units, totals, total=gross - net)
+    del unit
+    return {
+        "gross": gross,
+        "net": net,
+        "gross_hourly": half_up(gross * 100, hours),
+        "net_hourly": net_h,
+        "base": base,
+        "employee": cents,
+        "employee_total": gross - net,
+    }

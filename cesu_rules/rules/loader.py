@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import NotInForceError, Problem, RulesetValidationError, UnknownParameterError
-from ._problems import FileChecker, Loc
 from ._yaml import compose_document
+from .reader import FileChecker, Loc
 from .registry import REQUIRED_PARAMETERS
 from .schema import (
     FILE_MODELS,
@@ -132,6 +132,19 @@ class Ruleset:
     @property
     def coverage(self) -> tuple[date, date]:
         return self.manifest.coverage.start, self.manifest.coverage.until
+
+    def check_covered(self, day: date) -> None:
+        """Raise :class:`~cesu_rules.errors.NotInForceError` for a month the ruleset does
+        not cover."""
+        start, until = self.coverage
+        if not start <= day <= until:
+            raise NotInForceError(
+                f"month {day:%Y-%m} is outside the rulesets, which cover {start:%Y-%m} to "
+                f"{until:%Y-%m} (ruleset {self.version})",
+                code="month_not_covered",
+                field="month",
+                value=f"{day:%Y-%m}",
+            )
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``; raises UnknownParameterError with suggestions."""

@@ -8,12 +8,13 @@ typed error, never returns ``None``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .._cache import BoundedCache
 from ..errors import InputError, NotInForceError
+from ..numbers import parse_month
 from .loader import Parameter, Ruleset
 from .schema import (
     TERRITORIES,
@@ -25,29 +26,18 @@ from .schema import (
     Source,
 )
 
-__all__ = ["BracketRule", "Choice", "LineRule", "Rules", "Value", "parse_month", "rules_at"]
+__all__ = [
+    "BracketRule",
+    "Choice",
+    "CreditRules",
+    "LineRule",
+    "Rules",
+    "Value",
+    "parse_month",
+    "rules_at",
+]
 
-_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 _HUNDRED = Decimal(100)
-
-
-def parse_month(month: str | date) -> date:
-    """The first day of ``month`` (``"2024-04"`` or a date); raises InputError otherwise."""
-    if isinstance(month, date):
-        return month.replace(day=1)
-    parsed = _PARSED_MONTHS.get(month)
-    if parsed is not None:
-        return parsed
-    match = _MONTH_RE.match(str(month).strip())
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise InputError(f"month must be written YYYY-MM, such as 2024-04 (got {month!r})")
-    parsed = date(int(match.group(1)), int(match.group(2)), 1)
-    if len(_PARSED_MONTHS) < 10_000:  # valid month texts only: a small, bounded cache
-        _PARSED_MONTHS[month] = parsed
-    return parsed
-
-
-_PARSED_MONTHS: dict[str, date] = {}
 
 
 @dataclass(frozen=True)
@@ -109,6 +99,23 @@ class BracketRule:
 
 
 @dataclass(frozen=True)
+class CreditRules:
+    """The yearly ceilings of the tax credit (CGI art. 199 sexdecies) in force on a date."""
+
+    ceiling: Value
+    increment: Value
+    maximum: Value
+    first_year: Value
+    first_year_maximum: Value
+    invalidity: Value
+    sub_ceilings: tuple[tuple[str, Value], ...]  # (activity, ceiling)
+
+
+# Activities with their own yearly sub-ceiling of the tax credit (CGI art. 199 sexdecies).
+SUB_CEILING_ACTIVITIES = ("petit_jardinage", "assistance_informatique", "petit_bricolage")
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every rule in force for one month and territory (a frozen snapshot)."""
 
@@ -135,6 +142,7 @@ class Rules:
     assumptions: tuple[str, ...]
     tax_credit_rate: Value
     advance_share: Value | None  # avance immédiate with Cesu+; None before it existed
+    credit: CreditRules
 
     @property
     def pas_applies(self) -> bool:
@@ -232,19 +240,18 @@ def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") 
     ruleset's coverage or a territory with no rule in force that month.
     """
     day = parse_month(month)
-    start, until = ruleset.coverage
-    if not start <= day <= until:
-        raise NotInForceError(
-            f"month {day:%Y-%m} is outside the rulesets, which cover {start:%Y-%m} to "
-            f"{until:%Y-%m} (ruleset {ruleset.version})"
-        )
+    ruleset.check_covered(day)
     spec = ruleset.manifest.territories.get(territory)  # type: ignore[call-overload]
     if spec is None:
         known = ", ".join(t for t in TERRITORIES if t in ruleset.manifest.territories)
-        raise InputError(f"unknown territory {territory!r}; choose one of: {known}")
-    key = (day, territory)
-    cache = _CACHE.setdefault(ruleset.hash, {})
-    cached = cache.get(key)
+        raise InputError(
+            f"unknown territory {territory!r}; choose one of: {known}",
+            code="unknown_territory",
+            field="territory",
+            value=territory,
+        )
+    key = (ruleset.hash, day, territory)
+    cached = _CACHE.get(key)
     if cached is not None:
         return cached
 
@@ -293,10 +300,28 @@ def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") 
         assumptions=spec.assumptions,
         tax_credit_rate=_scalar(p("credit_impot/taux"), day, territory),
         advance_share=_optional(p("credit_impot/avance_immediate"), day),
+        credit=_credit(ruleset, day, territory),
     )
-    cache[key] = rules
-    return rules
+    return _CACHE.put(key, rules)
 
 
-# Snapshots are immutable and keyed by the ruleset's content hash, so caching them is safe.
-_CACHE: dict[str, dict[tuple[date, str], Rules]] = {}
+def _credit(ruleset: Ruleset, day: date, territory: str) -> CreditRules:
+    def value(name: str) -> Value:
+        return _scalar(ruleset.parameter(f"credit_impot/{name}"), day, territory)
+
+    return CreditRules(
+        ceiling=value("plafond"),
+        increment=value("majoration_plafond"),
+        maximum=value("plafond_maximum"),
+        first_year=value("plafond_premiere_annee"),
+        first_year_maximum=value("plafond_maximum_premiere_annee"),
+        invalidity=value("plafond_invalidite"),
+        sub_ceilings=tuple(
+            (activity, value(f"sous_plafond/{activity}")) for activity in SUB_CEILING_ACTIVITIES
+        ),
+    )
+
+
+# Snapshots are immutable and keyed by the ruleset's content hash, so caching them is safe;
+# the bound keeps a long-running process that tries many reforms from growing.
+_CACHE: BoundedCache[tuple[str, date, str], Rules] = BoundedCache("rules snapshots", 4096)

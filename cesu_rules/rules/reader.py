@@ -1,21 +1,36 @@
-"""Problems with their place in a YAML or JSON file: shared by the ruleset loader and the
-regression-case reader, so that both report ``file:line:column`` the same way."""
+"""Reading a user's YAML or JSON file into a pydantic model, with every problem's place.
+
+Shared by the ruleset loader and every reader of a user's file (regression cases, households,
+reforms, scenarios, mapping files), so that all of them report ``file:line:column`` the same
+way. :data:`Amount` is the decimal of such a file, read by the one number parser.
+"""
 
 from __future__ import annotations
 
 import json
 import types
 import typing
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from ..errors import Problem
+from ..numbers import parse_decimal
 from ._yaml import Located, compose_document, locate
 
-__all__ = ["FileChecker", "Loc", "read_model"]
+__all__ = ["Amount", "FileChecker", "Loc", "read_model"]
 
 Loc = tuple[str | int, ...]
+
+
+def _amount(value: Any) -> Decimal:
+    return parse_decimal(value, field="", example="153.61", signed=True)
+
+
+# A decimal amount in a user's file (regression cases, households): a plain decimal with at
+# most two decimals, read from its text.
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
 
 
 def _format_loc(loc: Loc) -> str:

@@ -1,0 +1,100 @@
+"""The ``cesu-rules`` command line: one module per command, parsing and printing only.
+
+Every user mistake (bad month, unknown parameter, invalid ruleset directory...) prints one
+readable line on stderr and exits with status 2 — or, with ``--json``, prints the error
+object ``{"error": {"code", "message", "field", "value"}}`` on stdout and exits with 2;
+``rulesets validate`` exits with 1 when the ruleset it checks is invalid. No traceback is
+shown for a user error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from .. import __version__
+from ..errors import CesuRulesError, RulesetValidationError
+from . import batch, check, estimate, household, rulesets, schema, simulate, wire
+from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main", "run"]
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="cesu-rules",
+        description="Offline, line-by-line engine for the French Cesu déclaratif.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands.required = True
+    for module in (estimate, check, simulate, batch, household, wire, schema, rulesets):
+        module.add_parser(commands)
+    return parser
+
+
+def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    command = getattr(args, "command")  # noqa: B009 - argparse namespace
+    runners: dict[str, Callable[[], int]] = {
+        "estimate": lambda: estimate.run(args, out, stdin),  # type: ignore[arg-type]
+        "check": lambda: check.run(args, out),  # type: ignore[arg-type]
+        "simulate": lambda: simulate.run(args, out),  # type: ignore[arg-type]
+        "batch": lambda: batch.run(args, out, err),  # type: ignore[arg-type]
+        "household": lambda: household.run(args, out),  # type: ignore[arg-type]
+        "wire": lambda: wire.run(args, out, err, stdin),  # type: ignore[arg-type]
+        "schema": lambda: schema.run(args, out),  # type: ignore[arg-type]
+        "rulesets": lambda: rulesets.run(args, out, err),  # type: ignore[arg-type]
+    }
+    return runners[command]()
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 check failed, 2 user error)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    stdin = stdin or sys.stdin
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args, out, err, stdin)
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except UsageError as exc:
+        error = CesuRulesError(str(exc), code="usage")
+    except RulesetValidationError as exc:
+        error = exc
+        error.args = (f"the ruleset is invalid — {exc}",)
+    except CesuRulesError as exc:
+        error = exc
+    if as_json:
+        json.dump({"error": error.to_dict()}, out, ensure_ascii=False)
+        out.write("\n")
+    else:
+        prefix = (
+            ""
+            if isinstance(error, CesuRulesError) and error.code == "usage"
+            else "cesu-rules: error: "
+        )
+        err.write(f"{prefix}{error.message}\n")
+    return EXIT_USAGE
+
+
+def run() -> None:
+    """Console-script entry point: exit quietly when the reader closes the pipe (| head)."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_FAILED
+    sys.exit(status)

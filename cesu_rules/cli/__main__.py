@@ -1,0 +1,5 @@
+"""``python -m cesu_rules.cli``: the same as the ``cesu-rules`` command."""
+
+from . import run
+
+run()

@@ -1,0 +1,49 @@
+"""``cesu-rules batch``: a table of estimates, CSV or Parquet in and out."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from ..errors import OutputError
+from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    batch = commands.add_parser(
+        "batch",
+        help="compute a table of estimates (CSV or Parquet in and out)",
+        description="Compute one estimate per row of IN (columns: month, hours, net_hourly "
+        "or gross_hourly or net_monthly, and optionally territory, paid_leave, "
+        "paid_leave_hours, non_resident, exemption, pas_rate, aids, cesu_plus). Rows that "
+        "cannot be computed get a code in 'error_code' and a message in 'error'.",
+    )
+    batch.add_argument("input_file", metavar="IN", help="input table (.csv or .parquet)")
+    batch.add_argument("--out", metavar="OUT", required=True, help="output (.csv or .parquet)")
+    add_reform_option(batch)
+    add_rulesets_option(batch)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pathlib import Path  # noqa: PLC0415
+
+    from ..batch import compute_batch  # noqa: PLC0415 - needs numpy, imported on use
+    from ..tables import output_table, read_table, table_columns, write_table  # noqa: PLC0415
+
+    if Path(args.out).exists() and Path(args.out).resolve() == Path(args.input_file).resolve():
+        raise OutputError(f"{args.out} is also the input; write the output elsewhere")
+    ruleset, _ = rulesets_for(args)
+    table = read_table(args.input_file)
+    columns, passed = table_columns(table)
+    if passed:
+        err.write(f"cesu-rules: note: columns passed through unchanged: {', '.join(passed)}\n")
+    result = compute_batch(columns, ruleset)
+    write_table(output_table(table, result), args.out)
+    failed = int((~result.ok).sum())
+    out.write(
+        f"{len(result.codes):,} rows computed into {args.out} ({failed:,} with an error, see "
+        f"the 'error' column); ruleset {ruleset.version}\n"
+    )
+    return EXIT_OK

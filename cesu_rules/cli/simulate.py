@@ -1,0 +1,74 @@
+"""``cesu-rules simulate``: what-if grids, reform overlays, comparisons and charts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..errors import InputError
+from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(commands: Any) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        help="what-if grids of scenarios, reform overlays, comparisons and charts",
+        description="Run a scenario file (fixed inputs and axes, or a table of cases) with "
+        "the batch engine; see docs/simulate.md.",
+    )
+    simulate.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    add_reform_option(simulate)
+    simulate.add_argument(
+        "--compare",
+        metavar="BASELINE",
+        help="baseline to compare with: 'shipped' or a reform file "
+        "(default with --reform: the shipped rules)",
+    )
+    simulate.add_argument("--out", metavar="FILE", help="write every row (.csv, .json, .parquet)")
+    simulate.add_argument("--plot", metavar="FILE", help="draw the scenario's chart (.png, .svg)")
+    add_rulesets_option(simulate)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..reform import load_reform  # noqa: PLC0415
+    from ..simulate import (  # noqa: PLC0415
+        load_scenario,
+        plot_result,
+        render_summary,
+        run_scenario,
+        write_result,
+    )
+
+    scenario, axes = load_scenario(args.scenario)
+    if args.plot and scenario.plot is None:
+        raise InputError(
+            f"{args.scenario}: --plot needs a 'plot' section in the scenario, "
+            "such as plot: {x: hours, y: total_cost}"
+        )
+    ruleset, base = rulesets_for(args)
+    baseline = None
+    if args.compare is not None:
+        baseline = base if args.compare == "shipped" else load_reform(Path(args.compare), base)
+    elif args.reform:
+        baseline = base
+    result = run_scenario(
+        scenario,
+        axes,
+        ruleset,
+        baseline=baseline,
+        base_dir=Path(args.scenario).parent,
+        progress=sys.stderr.isatty(),
+    )
+    if args.out:
+        write_result(result, args.out)
+    if args.plot:
+        plot_result(result, scenario, args.plot)
+    out.write(render_summary(result))
+    for target in (args.out, args.plot):
+        if target:
+            out.write(f"written: {target}\n")
+    return EXIT_OK

@@ -1,0 +1,197 @@
+"""What a person asks of a ruleset: each parameter's values as text or JSON, what changed
+between two months, and when a ruleset stops covering the months to come.
+
+Shared by the CLI (``cesu-rules rulesets …``) and the service; printing is theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..errors import CesuRulesError
+from .loader import Parameter, Ruleset
+from .schema import (
+    BaremeEntry,
+    ContributionEntry,
+    ContributionFile,
+    Entry,
+    PolicyEntry,
+    ScalarEntry,
+)
+
+__all__ = [
+    "Change",
+    "changes_between",
+    "entry_end",
+    "entry_json",
+    "parameter_json",
+    "payload_json",
+    "payload_text",
+    "staleness_note",
+    "with_unit",
+]
+
+_UNITS = {
+    "percent": " %",
+    "eur": " €",
+    "eur_per_hour": " €/h",
+    "hours": " h",
+    "hours_per_month": " h/month",
+}
+
+
+def with_unit(value: Decimal | None, unit: str) -> str:
+    return f"{value}{_UNITS.get(unit, '')}"
+
+
+def payload_text(param: Parameter, entry: Entry) -> str:
+    """A dated value in one short line (a grid summarised by its brackets)."""
+    if entry.not_applicable:
+        return "not applicable"
+    if isinstance(entry, ScalarEntry):
+        return with_unit(entry.value, param.unit)
+    if isinstance(entry, ContributionEntry):
+        text = f"{entry.rate} %"
+        if entry.monthly_cap is not None:
+            text += f" (at most {entry.monthly_cap} € a month)"
+        return text
+    if isinstance(entry, BaremeEntry):
+        brackets = entry.brackets or ()
+        if len(brackets) < 2:
+            return f"flat grid at {brackets[0].rate} %" if brackets else "empty grid"
+        second, last = brackets[1], brackets[-1]
+        return (
+            f"grid of {len(brackets)} brackets ({second.rate} % from {second.threshold} € "
+            f"… {last.rate} % from {last.threshold} €)"
+        )
+    assert isinstance(entry, PolicyEntry)
+    return f"choice {entry.choice}"
+
+
+def payload_json(entry: Entry) -> Any:
+    if entry.not_applicable:
+        return None
+    if isinstance(entry, ScalarEntry):
+        return str(entry.value)
+    if isinstance(entry, ContributionEntry):
+        return {
+            "rate": str(entry.rate),
+            "monthly_cap": None if entry.monthly_cap is None else str(entry.monthly_cap),
+        }
+    if isinstance(entry, BaremeEntry):
+        return [{"threshold": str(b.threshold), "rate": str(b.rate)} for b in entry.brackets or ()]
+    assert isinstance(entry, PolicyEntry)
+    return entry.choice
+
+
+def entry_end(param: Parameter, entry: Entry) -> date | None:
+    """The last day a dated value is in force (None: until further notice)."""
+    if entry.until is not None:
+        return entry.until
+    index = param.values.index(entry)
+    if index + 1 < len(param.values):
+        return param.values[index + 1].start - timedelta(days=1)
+    return None
+
+
+def entry_json(param: Parameter, entry: Entry) -> dict[str, Any]:
+    return {
+        "from": entry.start.isoformat(),
+        "until": entry.until.isoformat() if entry.until else None,
+        "value": payload_json(entry),
+        "status": entry.status,
+        "note": entry.note,
+        "formula": entry.formula,
+        "sources": [s.model_dump(mode="json", exclude_none=True) for s in param.sources(entry)],
+    }
+
+
+def parameter_json(param: Parameter, entries: list[Entry]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": param.name,
+        "label": param.label,
+        "kind": param.kind,
+        "unit": param.unit,
+        "file": param.path,
+        "values": [entry_json(param, e) for e in entries],
+    }
+    if isinstance(param.spec, ContributionFile):
+        data["contribution"] = param.spec.contribution.model_dump(mode="json")
+    return data
+
+
+@dataclass(frozen=True)
+class Change:
+    """A parameter whose value or status differs between two months."""
+
+    param: Parameter
+    old: Entry | None  # None: not in force
+    new: Entry | None
+
+    def text(self) -> str:
+        old, new, param = self.old, self.new, self.param
+        if old is None or new is None:
+            old_t = "not in force" if old is None else payload_text(param, old)
+            new_t = "not in force" if new is None else payload_text(param, new)
+            return f"{old_t} → {new_t}"
+        if payload_json(old) == payload_json(new):
+            return f"{payload_text(param, new)} (status {old.status} → {new.status})"
+        status = f"  [{new.status}]"
+        if isinstance(old, BaremeEntry) and isinstance(new, BaremeEntry):
+            pairs = list(zip(old.brackets or (), new.brackets or (), strict=False))
+            moved = [f"{b.rate} % from {a.threshold} → {b.threshold} €" for a, b in pairs if a != b]
+            shown = ", ".join(moved[:3]) + (
+                f", and {len(moved) - 3} more" if len(moved) > 3 else ""
+            )
+            return f"grid changed ({shown}){status}"
+        return f"{payload_text(param, old)} → {payload_text(param, new)}{status}"
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "name": self.param.name,
+            "from": None if self.old is None else entry_json(self.param, self.old),
+            "to": None if self.new is None else entry_json(self.param, self.new),
+        }
+
+
+def _safe_at(param: Parameter, day: date) -> Entry | None:
+    try:
+        return param.at(day)
+    except CesuRulesError:
+        return None
+
+
+def changes_between(ruleset: Ruleset, before: date, after: date) -> list[Change]:
+    """Every parameter whose value or status differs between two months, by name."""
+    changes = []
+    for param in sorted(ruleset.parameters.values(), key=lambda p: p.name):
+        old, new = _safe_at(param, before), _safe_at(param, after)
+        if old is new:
+            continue
+        same_value = (None if old is None else payload_json(old)) == (
+            None if new is None else payload_json(new)
+        )
+        if same_value and (old is None or new is None or old.status == new.status):
+            continue
+        changes.append(Change(param, old, new))
+    return changes
+
+
+def staleness_note(ruleset: Ruleset, today: date, *, warn_days: int = 60) -> str | None:
+    """A reminder when the rulesets stop covering the months to come (None otherwise)."""
+    until = ruleset.coverage[1]
+    if today > until:
+        return (
+            f"the rulesets end in {until:%Y-%m} and today is {today}: months after it "
+            "are refused until next year's values are added "
+            "(docs/rulesets.md, runbook)"
+        )
+    if (until - today).days <= warn_days:
+        return (
+            f"the rulesets end in {until:%Y-%m}, in {(until - today).days} days: time to "
+            "add next year's values (docs/rulesets.md, runbook)"
+        )
+    return None
