@@ -25,8 +25,11 @@ from xml.etree import ElementTree
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .api import default_ruleset
 from .errors import CesuRulesError, Problem
 from .fields import EstimateRequest, estimate_to_json
+from .reform import with_values
+from .rules.loader import Ruleset
 from .rules.reader import Amount, FileChecker, read_model
 from .wire import (
     COMPARABLE_FIELDS,
@@ -88,6 +91,11 @@ class Case(_Strict):
     tolerance: Amount = Decimal("0.00")
     known_mismatch: str | None = Field(
         default=None, description="why the engine does not reproduce this source (kept visible)"
+    )
+    explained_by: dict[str, str] = Field(
+        default_factory=dict,
+        description="known_mismatch: parameter values (policy choice, rate or value, as text) "
+        "under which the case matches; `check` verifies that it really does",
     )
 
 
@@ -171,6 +179,8 @@ def _check_case(case: Case, checker: FileChecker) -> None:
 
 
 def _check_kind(case: Case, checker: FileChecker) -> None:
+    if case.explained_by and not case.known_mismatch:
+        checker.add(("explained_by",), "only with known_mismatch", key=True)
     if case.kind == "estimate":
         if not case.inputs:
             checker.add((), "missing 'inputs' (month, hours, net_hourly...)")
@@ -227,40 +237,30 @@ def _compare(name: str, expected: Decimal, computed: str | None, tolerance: Deci
     )
 
 
-def run_case(case: Case, path: Path) -> CaseResult:
-    """Run one valid case; engine errors make it invalid (its inputs cannot be computed)."""
+def _inputs(case: Case, path: Path) -> tuple[dict[str, Any], dict[str, Decimal], list[str]]:
+    """The engine inputs of a case, the expected figures and notes on what is not compared."""
     notes: list[str] = []
     expected = dict(case.expected)
-    try:
-        if case.kind == "api_estimate":
-            assert case.request is not None
-            assert case.response is not None
-            mapping_path = case.mapping
-            if mapping_path not in (None, "default"):
-                mapping_path = str((path.parent / str(mapping_path)).resolve())
-            mapping = load_mapping(mapping_path)
-            inputs = {
-                **request_to_inputs(mapping, case.request),
-                **case.inputs,
-                "month": case.month,
-            }
-            from_wire, not_compared = response_to_expected(mapping, case.response)
-            expected = {**from_wire, **expected}
-            if not_compared:
-                notes.append("not compared: " + ", ".join(not_compared))
-        else:
-            inputs = dict(case.inputs)
-        request = EstimateRequest.model_validate(inputs)
-        result = estimate_to_json(request.run())
-    except (CesuRulesError, ValidationError) as exc:
-        message = str(exc).replace("\n", " ")
-        return CaseResult(
-            str(path),
-            case.id,
-            "invalid",
-            message=f"cannot compute: {message}",
-            problems=[Problem(str(path), 1, 1, "", f"cannot compute: {message}")],
-        )
+    if case.kind != "api_estimate":
+        return dict(case.inputs), expected, notes
+    assert case.request is not None
+    assert case.response is not None
+    mapping_path = case.mapping
+    if mapping_path not in (None, "default"):
+        mapping_path = str((path.parent / str(mapping_path)).resolve())
+    mapping = load_mapping(mapping_path)
+    inputs = {**request_to_inputs(mapping, case.request), **case.inputs, "month": case.month}
+    from_wire, not_compared = response_to_expected(mapping, case.response)
+    if not_compared:
+        notes.append("not compared: " + ", ".join(not_compared))
+    return inputs, {**from_wire, **expected}, notes
+
+
+def _comparisons(
+    case: Case, expected: dict[str, Decimal], inputs: dict[str, Any], ruleset: Ruleset
+) -> list[Comparison]:
+    request = EstimateRequest.model_validate(inputs)
+    result = estimate_to_json(request.run(ruleset))
     comparisons = [
         _compare(name, value, result.get(name), case.tolerance) for name, value in expected.items()
     ]
@@ -270,28 +270,59 @@ def run_case(case: Case, path: Path) -> CaseResult:
             comparisons.append(
                 _compare(f"{side}.{code}", value, lines.get((side, code)), case.tolerance)
             )
-    matches = all(c.ok for c in comparisons)
-    if case.known_mismatch:
-        if matches:
-            return CaseResult(
-                str(path),
-                case.id,
-                "failed",
-                comparisons,
-                "marked known_mismatch but now matches: remove known_mismatch",
-                notes,
-            )
-        return CaseResult(
-            str(path), case.id, "known_mismatch", comparisons, case.known_mismatch, notes
-        )
+    return comparisons
+
+
+def _invalid(case: Case, path: Path, exc: Exception) -> CaseResult:
+    message = str(exc).replace("\n", " ")
     return CaseResult(
         str(path),
         case.id,
-        "passed" if matches else "failed",
-        comparisons,
-        "" if matches else "figures differ",
-        notes,
+        "invalid",
+        message=f"cannot compute: {message}",
+        problems=[Problem(str(path), 1, 1, "", f"cannot compute: {message}")],
     )
+
+
+def run_case(case: Case, path: Path, ruleset: Ruleset | None = None) -> CaseResult:
+    """Run one valid case; engine errors make it invalid (its inputs cannot be computed).
+
+    A known mismatch with ``explained_by`` is run again under those values: it stays a known
+    mismatch only if it then matches (the explanation is checked, not taken on trust).
+    """
+    ruleset = ruleset or default_ruleset()
+    try:
+        inputs, expected, notes = _inputs(case, path)
+        comparisons = _comparisons(case, expected, inputs, ruleset)
+    except (CesuRulesError, ValidationError) as exc:
+        return _invalid(case, path, exc)
+    matches = all(c.ok for c in comparisons)
+    status: Literal["passed", "failed", "known_mismatch"] = "passed" if matches else "failed"
+    message = "" if matches else "figures differ"
+    if case.known_mismatch and matches:
+        status, message = "failed", "marked known_mismatch but now matches: remove known_mismatch"
+    elif case.known_mismatch:
+        status, message = "known_mismatch", case.known_mismatch
+        if case.explained_by:
+            values = ", ".join(f"{k} = {v}" for k, v in case.explained_by.items())
+            try:
+                alternative = with_values(
+                    ruleset,
+                    case.explained_by,
+                    start=ruleset.coverage[0],
+                    label=f"{case.id}: {values}",
+                )
+                explained = all(c.ok for c in _comparisons(case, expected, inputs, alternative))
+            except (CesuRulesError, ValidationError) as exc:
+                return _invalid(case, path, exc)
+            if explained:
+                message = f"{case.known_mismatch} [matches with {values}]"
+            else:
+                status, message = (
+                    "failed",
+                    f"explained_by ({values}) does not reproduce the figures",
+                )
+    return CaseResult(str(path), case.id, status, comparisons, message, notes)
 
 
 def run_paths(paths: Sequence[str | Path]) -> CheckReport:

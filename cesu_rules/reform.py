@@ -21,20 +21,25 @@ goes through the same validation as a shipped file. An overlay cannot execute an
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import types
 import unicodedata
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import FileError, InputError
+from .errors import FileError, InputError, Problem
 from .rules.loader import Parameter, Ruleset, check_parameter_spec
 from .rules.reader import FileChecker, read_model
 from .rules.schema import FILE_MODELS
 
-__all__ = ["ReformError", "apply_reform", "load_reform"]
+__all__ = ["ReformError", "apply_reform", "load_reform", "with_values"]
+
+_PAYLOAD_KEY = {"policy": "choice", "contribution": "rate", "scalar": "value"}
 
 
 class ReformError(FileError):
@@ -145,3 +150,31 @@ def _merge(
     return Parameter(
         name, f"{param.path} + reform", spec, tuple(v.start for v in spec.values), param.references
     )
+
+
+def with_values(base: Ruleset, values: Mapping[str, str], *, start: date, label: str) -> Ruleset:
+    """``base`` with each named parameter set to one value from ``start``: a policy's choice,
+    a contribution's rate or a scalar's value, written as text (``each_line``, ``1.12``).
+
+    Used to say under which values a published figure is reproduced (regression cases'
+    ``explained_by``) and to compute a figure under each candidate value (honest ranges).
+    Raises :class:`ReformError` for an unknown parameter, a grid, or an invalid value.
+    """
+    problems = []
+    lines = [f"label: {json.dumps(label)}", "overrides:"]
+    for name, value in values.items():
+        param = base.parameters.get(name)
+        key = None if param is None else _PAYLOAD_KEY.get(param.kind)
+        if param is None or key is None:
+            what = (
+                "unknown parameter"
+                if param is None
+                else f"a {param.kind} cannot be set to one value"
+            )
+            problems.append(Problem(label, 1, 1, name, what))
+            continue
+        lines.append(f"  {name}:")
+        lines.append(f"    - {{from: {start.isoformat()}, {key}: {value}}}")
+    if problems:
+        raise ReformError(problems)
+    return apply_reform("\n".join(lines) + "\n", base, where=label)

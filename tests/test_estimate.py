@@ -30,9 +30,12 @@ def test_the_rules_md_illustration_of_april_2024() -> None:
     # ../shared/domain/RULES.md §9, derived with the URSSAF-T24 rates (not an official figure).
     r = estimate("2024-04", hours=10, net_hourly="12.00")
     assert (r.gross, r.net, r.employee_total) == (D("153.61"), D("120.00"), D("33.61"))
-    assert r.employer_total_before_relief == D("68.66")
-    assert (r.deduction, r.employer_total) == (D("20.00"), D("48.66"))
-    assert (r.urssaf_debit, r.total_cost) == (D("82.27"), D("202.27"))
+    # Each line rounded on its own (policy totals: each_line): the employer lines add up to
+    # 68.64 € (one rounding of the 44.696 % total would give 68.66 €).
+    assert r.employer_total_before_relief == D("68.64")
+    assert amounts(r, "employer")["allocations_familiales"] == D("8.06")  # 8.0645
+    assert (r.deduction, r.employer_total) == (D("20.00"), D("48.64"))
+    assert (r.urssaf_debit, r.total_cost) == (D("82.25"), D("202.25"))
     assert r.net_taxable == D("124.38")  # net + CSG/CRDS imposable 4.38
     assert amounts(r, "employee")["csg_crds_non_deductible"] == D("4.38")
     assert r.ruleset_hash.startswith("sha256:")
@@ -307,12 +310,12 @@ def test_a_personalised_pas_rate() -> None:
 
 def test_tax_credit_and_cesu_plus_avance_immediate() -> None:
     classic = estimate("2024-04", hours=10, net_hourly="12.00")
-    assert classic.tax_credit == D("101.14")  # 50 % of 202.27, half-up
-    assert classic.cost_after_credit == D("101.13")
+    assert classic.tax_credit == D("101.13")  # 50 % of 202.25, half-up
+    assert classic.cost_after_credit == D("101.12")
     assert classic.advance == 0
     plus = estimate("2024-04", hours=10, net_hourly="12.00", cesu_plus=True)
-    assert plus.advance == D("101.14")
-    assert plus.urssaf_debit == D("202.27") - D("101.14")  # net + contributions - advance
+    assert plus.advance == D("101.13")
+    assert plus.urssaf_debit == D("202.25") - D("101.13")  # net + contributions - advance
     assert plus.paid_to_employee == 0
     early = estimate("2021-06", hours=10, net_hourly="12.00", cesu_plus=True)
     assert early.advance == 0
@@ -322,9 +325,9 @@ def test_tax_credit_and_cesu_plus_avance_immediate() -> None:
 
 def test_aids_reduce_the_credit_base_and_cannot_exceed_the_expense() -> None:
     r = estimate("2024-04", hours=10, net_hourly="12.00", aids="50.00")
-    assert r.tax_credit == D("76.14")  # (202.27 - 50) × 50 %
-    assert r.cost_after_credit == D("202.27") - D("50.00") - D("76.14")
-    with pytest.raises(InputError, match=r"aids of 250.00 € exceed the month's expense of 202.27"):
+    assert r.tax_credit == D("76.13")  # (202.25 - 50) × 50 %
+    assert r.cost_after_credit == D("202.25") - D("50.00") - D("76.13")
+    with pytest.raises(InputError, match=r"aids of 250.00 € exceed the month's expense of 202.25"):
         estimate("2024-04", hours=10, net_hourly="12.00", aids="250.00")
     with pytest.raises(InputError, match="aids: '-1' must not be negative"):
         estimate("2024-04", hours=10, net_hourly="12.00", aids="-1")

@@ -30,6 +30,7 @@ from .registry import REQUIRED_PARAMETERS
 from .schema import (
     FILE_MODELS,
     KINDS,
+    TERRITORIES,
     BaremeFile,
     ContributionFile,
     Entry,
@@ -425,16 +426,21 @@ def _check_references(
 
 
 def _check_codes(parameters: dict[str, Parameter], checkers: dict[str, FileChecker]) -> None:
-    seen: dict[tuple[str, str], str] = {}
+    """A line code is used once per side and territory: two files may share a code only
+    when their territories do not overlap (one line with territory-specific dates)."""
+    seen: dict[tuple[str, str], list[tuple[str, frozenset[str]]]] = {}
     for name, param in parameters.items():
         if isinstance(param.spec, ContributionFile):
             c = param.spec.contribution
-            other = seen.setdefault((c.side, c.code), name)
-            if other != name:
-                checkers[name].add(
-                    ("contribution", "code"),
-                    f"code {c.code!r} is already used on the {c.side} side by {other}",
-                )
+            where = frozenset(c.territories or TERRITORIES)
+            for other, territories in seen.get((c.side, c.code), []):
+                if territories & where:
+                    checkers[name].add(
+                        ("contribution", "code"),
+                        f"code {c.code!r} is already used on the {c.side} side by {other} "
+                        f"in {', '.join(sorted(territories & where))}",
+                    )
+            seen.setdefault((c.side, c.code), []).append((name, where))
 
 
 def _check_set(
