@@ -410,7 +410,7 @@ def _check_references(
     checkers: dict[str, FileChecker],
 ) -> None:
     for territory, spec in manifest.territories.items():
-        for role in ("smic", "deduction", "pas_taux_neutre"):
+        for role in ("smic", "deduction", "pas_taux_neutre", "pss"):
             ref = getattr(spec, role)
             if ref not in parameters and ref not in checkers:
                 manifest_checker.add(("territories", territory, role), f"unknown parameter {ref!r}")

@@ -273,6 +273,7 @@ class TerritorySpec(_Strict):
     smic: ParameterName
     deduction: ParameterName
     pas_taux_neutre: ParameterName
+    pss: ParameterName = "pss/plafond_mensuel"
     outre_mer: bool = False
     assumptions: tuple[NonEmptyText, ...] = ()
 
