@@ -18,21 +18,24 @@ numpy and pyarrow are needed (``pip install 'cesu-rules[batch]'``).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .calc.estimate import compute_v
-from .calc.inputs import CHECKS, GIVEN, INPUTS, WHAT, check_inputs_v, read_value
-from .calc.plan import MonthPlan, plan_for, stack_plans
+from .calc.inputs import INPUTS, read_value
+from .calc.messages import CHECKS
+from .calc.plan import MonthPlan, plan_for
 from .calc.relief import EXEMPTION_CODES
+from .calc.stack import stack_plans
+from .calc.validation import check_inputs_v
 from .errors import CesuRulesError
 from .fields import BATCH_OUTPUTS
 from .rules.loader import Ruleset
 from .rules.snapshot import rules_at
 
 __all__ = [
+    "CODE_INDEX",
     "ERROR_CODES",
     "OUTPUT_COLUMNS",
     "BatchError",
@@ -56,7 +59,7 @@ ERROR_CODES: tuple[str, ...] = (
     "not_in_force",
     "ruleset_error",
 )
-_CODE = {code: i for i, code in enumerate(ERROR_CODES)}
+CODE_INDEX = {code: i for i, code in enumerate(ERROR_CODES)}
 _DECIMALS = tuple(name for name, spec in INPUTS if spec.kind == "decimal")
 _TEXTS = tuple(name for name, spec in INPUTS if spec.kind in ("month", "choice"))
 _FLAGS = tuple(name for name, spec in INPUTS if spec.kind == "flag")
@@ -127,7 +130,9 @@ class BatchResult:
 
     def error_texts(self) -> Any:
         """The message of each row's refusal ("" when computed), an Arrow string array."""
-        return _render_errors(self)
+        from .batch_errors import render_errors  # noqa: PLC0415 - pyarrow, on use
+
+        return render_errors(self)
 
 
 def _dictionary(np: Any, column: Column | Any) -> tuple[Any, list[str]]:
@@ -187,7 +192,7 @@ class _Run:
         """Refuse the rows of ``mask`` not yet refused (the first reason wins)."""
         new = mask & (self.codes < 0)
         if new.any():
-            self.codes[new] = _CODE[code]
+            self.codes[new] = CODE_INDEX[code]
             if text is not None:
                 self.texts.append((new, text))
 
@@ -281,7 +286,7 @@ class _Run:
                 rules = rules_at(ruleset, months[m], territories[t])
                 plan = plan_for(rules, bool(non_resident))
             except CesuRulesError as exc:
-                code = exc.code if exc.code in _CODE else "not_in_force"
+                code = exc.code if exc.code in CODE_INDEX else "not_in_force"
                 self.refuse(inverse == k, code, self.one_text(exc.message))
                 continue
             plan_of_key[k] = len(plans)
@@ -349,161 +354,10 @@ class _Run:
         if over.any():
             where = mask.copy()
             where[where] = over
-            self.codes[where] = _CODE["aids_above_expense"]
+            self.codes[where] = CODE_INDEX["aids_above_expense"]
             expense = self.context.setdefault("expense", np.zeros(self.n, dtype=np.int64))
             expense[rows] = out["total_cost"]
 
 
 def _values(column: Any) -> Any:
     return column.values if isinstance(column, Column) else column
-
-
-# ---------------------------------------------------------------------------------------------
-# Error texts, rendered with the calculator's templates (no per-row Python)
-
-
-def _cents_text(pa: Any, pc: Any, np: Any, cents: Any) -> Any:
-    cents = np.abs(np.asarray(cents, dtype=np.int64))
-    whole = pa.array(cents // 100).cast(pa.string())
-    part = pc.utf8_lpad(pa.array(cents % 100).cast(pa.string()), 2, "0")
-    return pc.binary_join_element_wise(whole, part, ".")
-
-
-def _hundredths_text(pa: Any, pc: Any, np: Any, value: Any) -> Any:
-    value = np.asarray(value, dtype=np.int64)
-    whole = pa.array(value // 100).cast(pa.string())
-    part = pc.utf8_rtrim(pc.utf8_lpad(pa.array(value % 100).cast(pa.string()), 2, "0"), "0")
-    joined = pc.binary_join_element_wise(whole, part, ".")
-    return pc.if_else(pa.array(value % 100 == 0), whole, joined)
-
-
-def _render(pa: Any, pc: Any, template: str, fields: Mapping[str, Any], size: int) -> Any:
-    """The template's text for ``size`` rows; each field an Arrow string array or a str."""
-    parts: list[Any] = []
-    for literal, name, _spec, conversion in string.Formatter().parse(template):
-        if literal:
-            parts.append(literal)
-        if name is not None:
-            value = fields[name]
-            if conversion == "r":
-                parts.extend(("'", value, "'"))
-            else:
-                parts.append(value)
-    arrays = [p if not isinstance(p, str) else pa.scalar(p, pa.string()) for p in parts]
-    if not any(not isinstance(p, str) for p in parts):
-        return pa.array([template.format(**fields)] * size, type=pa.string())
-    return pc.binary_join_element_wise(*arrays, "")
-
-
-def _render_errors(result: BatchResult) -> Any:
-    pa = require_pyarrow()
-    np = require_numpy()
-    import pyarrow.compute as pc  # noqa: PLC0415
-
-    codes = result.codes
-    n = len(codes)
-    out = pa.nulls(n, pa.string()).fill_null("")
-    if not (codes >= 0).any():
-        return out
-    for mask, text in result.texts:
-        out = pc.replace_with_mask(out, pa.array(mask), _take_texts(pa, np, text, mask))
-    ctx = result.context
-    if not ctx:
-        return out
-    cols, plan, stack = ctx["cols"], ctx["plan"], ctx["stack"]
-    for code in CHECKS:
-        rows_mask = codes == _CODE[code]
-        if not rows_mask.any() or code in (
-            "unknown_input",
-            "missing_input",
-            "wage_count",
-            "invalid_choice",
-        ):
-            continue
-        rows = np.nonzero(rows_mask)[0]
-        text = _check_texts(
-            pa, pc, np, code, rows, cols=cols, plan=plan[rows], stack=stack, ctx=ctx
-        )
-        out = pc.replace_with_mask(out, pa.array(rows_mask), text)
-    return out
-
-
-def _take_texts(pa: Any, np: Any, text: Any, mask: Any) -> Any:
-    """The texts of the rows in ``mask``: one text for all, or a per-row array."""
-    count = int(mask.sum())
-    if isinstance(text, np.ndarray) and len(text) == 1:
-        return pa.array([str(text[0])] * count, type=pa.string())
-    if isinstance(text, pa.Array | pa.ChunkedArray):
-        return text.filter(pa.array(mask))
-    return pa.array([str(t) for t in np.asarray(text, dtype=object)[mask]], type=pa.string())
-
-
-def _check_texts(
-    pa: Any, pc: Any, np: Any, code: str, rows: Any, *, cols: Any, plan: Any, stack: Any, ctx: Any
-) -> Any:
-    size = len(rows)
-
-    def cents(a: Any) -> Any:
-        return _cents_text(pa, pc, np, a)
-
-    def hundredths(a: Any) -> Any:
-        return _hundredths_text(pa, pc, np, a)
-
-    hours = cols["hours"][rows]
-    template = CHECKS[code].template
-    fields: dict[str, Any] = {"hours": hundredths(hours)}
-    if code in ("hours_not_positive",):
-        fields["value"] = hundredths(hours)
-    elif code == "hours_above_maximum":
-        fields["value"] = hundredths(hours)
-        fields["maximum"] = hundredths(stack.max_hours[plan])
-    elif code == "hourly_wage_out_of_range":
-        nh = cols["net_hourly"][rows]
-        bad_net = (nh == 0) | (nh >= 100_000)
-        fields["field"] = pc.if_else(pa.array(bad_net), "net_hourly", "gross_hourly")
-        fields["value"] = cents(np.where(bad_net, nh, cols["gross_hourly"][rows]))
-    elif code == "net_monthly_out_of_range":
-        fields["value"] = cents(cols["net_monthly"][rows])
-    elif code in ("leave_hours_out_of_range", "leave_hours_with_uplift"):
-        fields["value"] = hundredths(cols["paid_leave_hours"][rows])
-    elif code == "pas_rate_out_of_range":
-        fields["value"] = hundredths(cols["pas_rate"][rows])
-    elif code == "aids_above_expense":
-        fields["value"] = cents(cols["aids"][rows])
-        fields["expense"] = cents(ctx["expense"][rows])
-    elif code == "below_minimum_wage":
-        included = cols["included"][rows]
-        gross = cents(ctx["checked_gross"][rows])
-        kinds = np.where(
-            cols["net_hourly"][rows] >= 0, 0, np.where(cols["gross_hourly"][rows] >= 0, 1, 2)
-        )
-        given = pa.nulls(size, pa.string()).fill_null("")
-        for k, name in enumerate(("net_hourly", "gross_hourly", "net_monthly")):
-            which = kinds == k
-            if which.any():
-                sub = {
-                    "value": cents(cols[name][rows][which]),
-                    "gross": gross.filter(pa.array(which)),
-                    "hours": hundredths(hours[which]),
-                }
-                given = pc.replace_with_mask(
-                    given, pa.array(which), _render(pa, pc, GIVEN[name], sub, int(which.sum()))
-                )
-        smic = cents(stack.minimum[plan, 0])
-        what = pc.if_else(
-            pa.array(included),
-            _render(pa, pc, WHAT[1], {"smic": smic}, size),
-            _render(pa, pc, WHAT[0], {"smic": smic}, size),
-        )
-        month_text = pa.array([p.month for p in stack.plans]).take(pa.array(plan))
-        territory = pa.array([p.rules.territory for p in stack.plans]).take(pa.array(plan))
-        net_min = stack.minimum_net[plan, included.astype(np.int64)]
-        fields.update(
-            given=given,
-            month=month_text,
-            territory=territory,
-            minimum=cents(ctx["minimum"][rows]),
-            what=what,
-            net_min=cents(net_min),
-        )
-    return _render(pa, pc, template, fields, size)

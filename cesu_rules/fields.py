@@ -20,7 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from .calc.estimate import OUTPUTS, Estimate, Line, Out
-from .calc.inputs import CHECKS, INPUTS, Spec, fail
+from .calc.inputs import INPUTS, Spec
+from .calc.messages import CHECKS, fail
 from .numbers import parse_bool, parse_decimal, parse_month
 from .rules.schema import STATUSES
 

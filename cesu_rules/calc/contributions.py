@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, overload
 
-from .plan import LineSpec, MonthPlan, PlanStack
+from .plan import LineSpec, MonthPlan
+from .stack import PlanStack
 
 __all__ = [
     "allocate",

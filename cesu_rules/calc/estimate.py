@@ -23,12 +23,15 @@ from typing import Annotated, Any, Literal, NamedTuple, get_type_hints
 
 from ..rules.schema import Source
 from .contributions import line_units, line_units_v, round_side, round_side_v
-from .inputs import CHECK_CODES, Inputs, cents_text, check_inputs, fail
+from .inputs import Inputs
+from .messages import CHECK_CODES, cents_text, fail
 from .notes import notes
-from .plan import MonthPlan, PlanStack
+from .plan import MonthPlan
 from .relief import covered, relief, relief_v
 from .rounding import euros, from_hundredths
+from .stack import PlanStack
 from .tax import tax, tax_v
+from .validation import check_inputs
 from .wage import Wage, wage, wage_v
 
 __all__ = [

@@ -11,7 +11,8 @@ from __future__ import annotations
 from .._cache import BoundedCache
 from ..rules.snapshot import Choice, LineRule, Value
 from .contributions import half_up
-from .inputs import Inputs, cents_text, hundredths_text
+from .inputs import Inputs
+from .messages import cents_text, hundredths_text
 from .plan import LineSpec, MonthPlan
 from .relief import EXEMPTION_CASES, Relief
 from .wage import Wage

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .contributions import half_up
-from .plan import MonthPlan, PlanStack
+from .plan import MonthPlan
+from .stack import PlanStack
 
 __all__ = [
     "EXEMPTION_CASES",

@@ -24,8 +24,9 @@ from typing import Any, NamedTuple
 
 from ..rules.snapshot import CreditRules, Value
 from .contributions import half_up
-from .plan import MonthPlan, PlanStack
+from .plan import MonthPlan
 from .rounding import cents, from_hundredths, in_exact_context, round_cents
+from .stack import PlanStack
 
 __all__ = [
     "CreditSituation",

@@ -33,7 +33,8 @@ from .contributions import (
     round_side,
     round_side_v,
 )
-from .plan import MonthPlan, PlanStack
+from .plan import MonthPlan
+from .stack import PlanStack
 
 __all__ = [
     "SEARCH_CENTS",

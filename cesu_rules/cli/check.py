@@ -26,7 +26,8 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..checks import render_report, report_to_json, report_to_junit, run_paths  # noqa: PLC0415
+    from ..checks import run_paths  # noqa: PLC0415 - imported on use
+    from ..checks_report import render_report, report_to_json, report_to_junit  # noqa: PLC0415
 
     report = run_paths(args.paths)
     if args.junit:

@@ -27,12 +27,9 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..household import (  # noqa: PLC0415 - imported on use, for a fast start
-        compute_household,
-        load_household,
-        render_household,
-    )
-    from ..household import report_to_json as household_to_json  # noqa: PLC0415
+    from ..household import compute_household, load_household  # noqa: PLC0415 - on use
+    from ..household_report import render_household  # noqa: PLC0415
+    from ..household_report import report_to_json as household_to_json  # noqa: PLC0415
 
     household = load_household(args.file)
     ruleset, _ = rulesets_for(args)
