@@ -17,6 +17,8 @@ Public API (everything else is private implementation):
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from .api import clear_cache, clear_caches, default_ruleset, estimate, plan_of
 from .calc.estimate import Estimate, Line
 from .calc.plan import MonthPlan
@@ -36,7 +38,10 @@ from .numbers import parse_month
 from .rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
 from .rules.snapshot import Rules, rules_at
 
-__version__ = "0.2.0"
+try:
+    __version__ = _metadata.version("cesu-rules")  # one source: pyproject.toml
+except _metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+    __version__ = "0+unknown"
 
 __all__ = [
     "EXEMPTION_CASES",

@@ -17,8 +17,11 @@ Every message names the field and the value, says what is allowed and gives a va
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
 
 from .errors import InputError
 
@@ -31,9 +34,11 @@ __all__ = [
     "PLAIN_RULES",
     "decimal_message",
     "decimal_problem",
+    "month_range",
     "parse_bool",
     "parse_decimal",
     "parse_month",
+    "shift_month",
     "shown",
 ]
 
@@ -225,3 +230,17 @@ def parse_bool(value: object, *, field: str) -> bool:
         field=field,
         value=value,
     )
+
+
+def shift_month(month: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) ``month``."""
+    return month.replace(day=1) + relativedelta(months=months)
+
+
+def month_range(start: date, end: date) -> Iterator[date]:
+    """Every month from ``start`` to ``end`` included (first days)."""
+    current = start.replace(day=1)
+    last = end.replace(day=1)
+    while current <= last:
+        yield current
+        current += relativedelta(months=1)

@@ -34,6 +34,7 @@ from .batch import OUTPUT_COLUMNS, compute_batch, require_numpy, require_pyarrow
 from .calc.rounding import euros
 from .errors import FileError, InputError
 from .fields import BATCH_INPUTS as INPUT_COLUMNS
+from .numbers import month_range
 from .rules.loader import Ruleset
 from .rules.reader import FileChecker, read_model
 from .tables import columns_from_rows, output_name, read_table, table_columns
@@ -110,11 +111,7 @@ def _range(
         except (KeyError, ValueError):
             checker.add(where, "a month range is {from: YYYY-MM, to: YYYY-MM}")
             return []
-        months, current = [], start
-        while current <= end:
-            months.append(f"{current:%Y-%m}")
-            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-        return months
+        return [f"{m:%Y-%m}" for m in month_range(start, end)]
     try:
         low, high = Decimal(str(spec["from"])), Decimal(str(spec["to"]))
         step = Decimal(str(spec.get("step", 1)))

@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from cesu_rules import default_ruleset, estimate, plan_of, rules_at
+from cesu_rules.numbers import month_range
 from cesu_rules.rules.schema import TERRITORIES
 
 CENT = Decimal("0.01")
@@ -16,12 +17,7 @@ CENT = Decimal("0.01")
 
 def all_months() -> list[str]:
     start, until = default_ruleset().coverage
-    months = []
-    year, month = start.year, start.month
-    while (year, month) <= (until.year, until.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    return [f"{m:%Y-%m}" for m in month_range(start, until)]
 
 
 def edge_months() -> list[str]:
