@@ -195,11 +195,14 @@ def _estimate(
         exempted = covered
         if EXEMPTION_CASES[exemption].capped:
             if cap is None:
-                rate = sum((line.rate for line in employer if "exemption" in line.reliefs), ZERO)
                 smic = rules.smic_hourly.value
                 n = rules.age_70_cap_smic_hours.value
                 uplift = 1 + rules.paid_leave_uplift.value / HUNDRED
-                cap = r2(n * r2(smic * uplift) * rate) if included else r2(r2(n * smic) * rate)
+                wages = n * r2(smic * uplift) if included else r2(n * smic)
+                cap = sum(
+                    (r2(wages * line.rate) for line in employer if "exemption" in line.reliefs),
+                    ZERO,
+                )
             exempted = min(covered, cap)
     employer_total = er_total - deduction - exempted
     contributions = emp_total + employer_total

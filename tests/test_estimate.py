@@ -156,8 +156,11 @@ def test_paid_leave_defaults_follow_the_32_hour_rule() -> None:
 def test_non_confirmed_values_are_named_in_warnings() -> None:
     r = estimate("2021-03", hours=10, net_hourly=11)
     text = "\n".join(r.warnings)
-    assert "assumed value used: cotisations/employeur/accident_travail = 2.10 %" in text
-    assert "assumed value used: cotisations/salarie/ircem_prevoyance = 1.15 %" in text
+    assert "single source value used: cotisations/employeur/accident_travail = 1.90 %" in text
+    assert (
+        "assumed value used: cotisations/salarie/ircem_prevoyance = 0.70 % (No Cesu rate table"
+        " of 2019-2021 was found" in text
+    )
     assert "assumed value used: politiques/arrondi/inversion = monthly" in text
     assert "confirmed value used" not in text
 

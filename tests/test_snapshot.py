@@ -94,7 +94,7 @@ def test_pas_grid_starts_in_2020_and_the_2025_grid_on_1_may(ruleset: Ruleset) ->
     assert rules_at(ruleset, "2025-05").pas_grid[1].threshold == Decimal(1620)
     assert rules_at(ruleset, "2026-04").pas_grid[1].threshold == Decimal(1620)
     assert rules_at(ruleset, "2026-05").pas_grid[1].threshold == Decimal(1635)
-    assert rules_at(ruleset, "2026-05", "guyane").pas_grid[1].threshold == Decimal(1990)
+    assert rules_at(ruleset, "2026-05", "guyane").pas_grid[1].threshold == Decimal(2008)
 
 
 def test_rates_are_fractions_built_from_the_text(ruleset: Ruleset) -> None:

@@ -8,6 +8,8 @@ ignored, a default taken, an assumption of the rules. Provenance notes ("assumed
 
 from __future__ import annotations
 
+import re
+
 from .._cache import BoundedCache
 from ..rules.snapshot import Choice, LineRule, Value
 from .contributions import half_up
@@ -17,7 +19,7 @@ from .plan import LineSpec, MonthPlan
 from .relief import EXEMPTION_CASES, Relief
 from .wage import Wage
 
-__all__ = ["NEAR_MINIMUM_PERMILLE", "notes", "provenance"]
+__all__ = ["NEAR_MINIMUM_PERMILLE", "first_sentence", "notes", "provenance"]
 
 # A wage within 1 % of the legal minimum is flagged (the branch minimum may be higher).
 NEAR_MINIMUM_PERMILLE = 1010
@@ -126,7 +128,7 @@ def _describe(item: Value | Choice | LineRule | LineSpec) -> str:
     note: str | None
     if isinstance(item, LineSpec | LineRule):
         shown = f"{item.rate_percent} %"
-        name, status, note = item.parameter, item.status, None
+        name, status, note = item.parameter, item.status, item.note
     elif isinstance(item, Choice):
         shown = item.choice
         name, status, note = item.parameter, item.status, item.note
@@ -135,9 +137,21 @@ def _describe(item: Value | Choice | LineRule | LineSpec) -> str:
         name, status, note = item.parameter, item.status, item.note
     text = f"{status.replace('_', ' ')} value used: {name} = {shown}"
     if note:
-        first = " ".join(note.split()).split(". ")[0].rstrip(".")
-        text += f" ({first})"
+        text += f" ({first_sentence(note)})"
     return text
+
+
+# A sentence ends with a full stop followed by a capital, unless the word before the stop is
+# an abbreviation of the legal and administrative texts the notes cite ("art. L241-10").
+_SENTENCE_END = re.compile(
+    r"(?<!\bart)(?<!\bal)(?<!\bcf)(?<!\bp)(?<!\bn°)(?<!\bNo)\.\s+(?=[A-ZÀ-Ý])"
+)
+
+
+def first_sentence(note: str) -> str:
+    """The first sentence of a ruleset note, on one line, without its full stop."""
+    text = " ".join(note.split())
+    return _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".")
 
 
 _PROVENANCE: BoundedCache[tuple[object, ...], tuple[str, ...]] = BoundedCache(

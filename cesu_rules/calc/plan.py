@@ -105,6 +105,7 @@ class LineSpec:
     parameter: str
     status: str
     sources: tuple[Source, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ def compile_plan(rules: Rules, non_resident: bool) -> MonthPlan:
             parameter=line.parameter,
             status=line.status,
             sources=line.sources,
+            note=line.note,
         )
 
     employee_specs = tuple(spec(line) for line in employee)
@@ -259,11 +261,14 @@ def compile_plan(rules: Rules, non_resident: bool) -> MonthPlan:
         (line.rate for line in employer if "exemption" in line.reliefs), Decimal(0)
     )
     hours = rules.age_70_cap_smic_hours.value
-    caps = (
-        # Formulas reproducing the Urssaf's published caps (regression case A1): the hourly
-        # rate with paid leave is rounded to the cent before the multiplication by 65.
-        round_cents(round_cents(hours * smic) * exemption_rate),
-        round_cents(hours * minimum[1] * exemption_rate),
+    exempted = [line.rate for line in employer if "exemption" in line.reliefs]
+    # The cap is the exemption of 65 × SMIC of wages (art. D241-5 CSS; the SMIC in force on
+    # the first day of the month), each exempted line rounded to the cent as every line is:
+    # this reproduces every published cap (regression cases A1, G2, G3, G6). With paid leave
+    # the hourly rate is rounded to the cent before the multiplication by 65.
+    caps = tuple(
+        sum((round_cents(base * rate) for rate in exempted), Decimal(0))
+        for base in (round_cents(hours * smic), hours * minimum[1])
     )
     advance = rules.advance_share
     return MonthPlan(

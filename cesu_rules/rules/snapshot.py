@@ -82,6 +82,7 @@ class LineRule:
     taxable: bool
     status: str
     sources: tuple[Source, ...]
+    note: str | None = None
 
     def applies_to(self, *, non_resident: bool) -> bool:
         if self.residence == "resident":
@@ -227,6 +228,7 @@ def _lines(ruleset: Ruleset, day: date, territory: str) -> tuple[LineRule, ...]:
                 taxable=c.taxable,
                 status=entry.status,
                 sources=param.sources(entry),
+                note=entry.note,
             )
         )
     return tuple(lines)
