@@ -16,6 +16,7 @@ from ._cache import clear_caches, on_clear
 from .calc.estimate import Estimate, compute
 from .calc.inputs import EstimateOptions, Inputs, read_inputs
 from .calc.plan import MonthPlan, plan_for
+from .calc.ranges import with_ranges
 from .errors import InputError
 from .rules.loader import Ruleset, load_ruleset
 from .rules.snapshot import rules_at
@@ -54,11 +55,11 @@ def _ruleset(ruleset: object) -> Ruleset:
 
 
 def read(
-    month: object, options: dict[str, object], ruleset: object = None
+    month: object, options: dict[str, object], ruleset: object = None, *, provisional: bool = False
 ) -> tuple[MonthPlan, Inputs]:
     """The month's plan and the read inputs of one estimate (no computation yet)."""
     inputs = read_inputs(month, options)
-    rules = rules_at(_ruleset(ruleset), inputs.month, inputs.territory)
+    rules = rules_at(_ruleset(ruleset), inputs.month, inputs.territory, provisional=provisional)
     return plan_for(rules, inputs.non_resident), inputs
 
 
@@ -70,7 +71,12 @@ def plan_of(
 
 
 def estimate(
-    month: str | date, *, ruleset: Ruleset | None = None, **inputs: Unpack[EstimateOptions]
+    month: str | date,
+    *,
+    ruleset: Ruleset | None = None,
+    ranges: bool = True,
+    provisional: bool = False,
+    **inputs: Unpack[EstimateOptions],
 ) -> Estimate:
     """Estimate one month of a Cesu declaration, line by line, exact to the cent.
 
@@ -84,7 +90,13 @@ def estimate(
     in percent (default: the taux neutre grid of the month); ``aids`` the third-party aids
     paying this month's expense (APA, PCH, Cesu préfinancé…), deducted from the tax-credit
     base; ``cesu_plus`` whether the household uses Cesu+ (the Urssaf pays the employee, and
-    from 2022 advances the tax credit: avance immédiate). Numbers may be Decimal, int, str
+    from 2022 advances the tax credit: avance immédiate).
+
+    ``ranges`` (default on) also computes every figure under each candidate of the values
+    it rests on that are not confirmed (:attr:`Estimate.ranges`). ``provisional`` accepts
+    a month after the rulesets, carrying the latest values forward; the result says so
+    (:attr:`Estimate.provisional`, a warning naming every value carried) and gives ranges
+    for the revaluations that are certain but not yet published. Numbers may be Decimal, int, str
     or float (floats are read through their shortest text, so ``12.1`` means 12.10); text
     numbers are plain decimals (``12.50``, not ``12,50`` nor ``1e1``).
 
@@ -92,5 +104,6 @@ def estimate(
     what is allowed and gives an example; ``code``, ``field`` and ``value`` say the same as
     data), :class:`~cesu_rules.NotInForceError` for a month outside the rulesets.
     """
-    plan, read_ = read(month, dict(inputs), ruleset)
-    return compute(plan, read_)
+    plan, read_ = read(month, dict(inputs), ruleset, provisional=provisional)
+    result = compute(plan, read_)
+    return with_ranges(plan, read_, result) if ranges else result

@@ -155,6 +155,14 @@ class LineModel(BaseModel):
     source: SourceModel
 
 
+class RangeModel(BaseModel):
+    """A figure under the candidates of the values it rests on that are not confirmed."""
+
+    low: Money
+    high: Money
+    by: dict[str, Money] = Field(description="the figure under each candidate that moves it")
+
+
 _RESPONSE_TYPES: dict[str, Any] = {
     "text": str,
     "choice": str,
@@ -166,6 +174,7 @@ _RESPONSE_TYPES: dict[str, Any] = {
     "lines": list[LineModel],
     "texts": list[str],
     "policies": dict[str, str],
+    "ranges": dict[str, RangeModel],
 }
 
 EstimateResponse: type[BaseModel] = create_model(  # type: ignore[call-overload]
@@ -216,6 +225,14 @@ _JSON: dict[str, Callable[[Any], Any]] = {
     "lines": lambda v: [_line_json(line) for line in v],
     "texts": list,
     "policies": dict,
+    "ranges": lambda v: {
+        r.figure: {
+            "low": _money(r.low),
+            "high": _money(r.high),
+            "by": {label: _money(value) for label, value in r.by},
+        }
+        for r in v
+    },
 }
 _ENCODERS = tuple((i, _JSON[out.kind]) for i, (_, out) in enumerate(OUTPUTS))
 _NAMES = tuple(name for name, _ in OUTPUTS)

@@ -25,6 +25,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .api import default_ruleset, plan_of, read
 from .calc.estimate import Estimate, Payroll, finish, payroll
+from .calc.ranges import with_ranges
 from .calc.messages import cents_text
 from .calc.relief import EXEMPTION_CASES, household_cap, share_cap
 from .calc.rounding import CENT, ZERO, euros, in_exact_context
@@ -301,7 +302,18 @@ def _month(
                     f"contributions {cents_text(exempted)} €): it is shared in proportion to each "
                     "employee's exempted contributions (assumption: no public allocation rule)"
                 )
-        estimates = [(eid, finish(p, cap_share=shares.get(eid))) for eid, p in pays]
+        estimates = [
+            (
+                eid,
+                with_ranges(
+                    p.plan,
+                    p.inputs,
+                    finish(p, cap_share=shares.get(eid)),
+                    cap_share=shares.get(eid),
+                ),
+            )
+            for eid, p in pays
+        ]
     except CesuRulesError as exc:
         raise InputError(f"{where}: {exc}") from None
     if capped and cap is None:  # one employee: the cap is the estimate's own

@@ -50,10 +50,13 @@ def _rows(result: Estimate) -> list[tuple[str, Decimal, Decimal, Line | None, Li
 _SIDE_SUFFIX = re.compile(r" \(part (salariale|patronale)\)$")
 
 
-def render_estimate(result: Estimate, *, width: int = 100) -> str:
-    """The estimate as a readable, payslip-like table (French labels, English headings)."""
+def render_estimate(result: Estimate, *, width: int = 100, sources: bool = False) -> str:
+    """The estimate as a readable, payslip-like table (French labels, English headings);
+    with ``sources``, the legal reference and the source of every line after the table."""
     year, month = result.month.split("-")
     title = f"Cesu estimate — {_MONTHS[int(month) - 1]} {year}, {result.territory}"
+    if result.provisional:
+        title += " (provisional)"
     out = [title, "=" * len(title)]
     out.append(
         f"ruleset {result.ruleset_version} ({result.ruleset_hash[:19]}…), "
@@ -114,6 +117,23 @@ def render_estimate(result: Estimate, *, width: int = 100) -> str:
     )
     out.append("")
     out.extend(_money_lines(result))
+    if result.ranges:
+        out.append("")
+        out.append("Ranges (figures under the candidates of values that are not confirmed):")
+        for r in result.ranges:
+            by = "; ".join(f"{label} gives {_eur(value)}" for label, value in r.by)
+            out.append(f"  {r.figure} {_eur(r.low)}–{_eur(r.high)} €: {by}")
+    if sources:
+        out.append("")
+        out.append("Sources of the lines:")
+        for line in result.lines:
+            legal = next((s.legal for s in line.sources if s.legal), None)
+            first = line.sources[0]
+            where = first.url or ""
+            out.append(
+                f"  {line.code} ({line.side}, {line.status}): {legal or 'no legal text cited'}"
+                f" — {first.title}" + (f" <{where}>" if where else "")
+            )
     if result.warnings:
         out.append("")
         out.append("Warnings:")

@@ -64,6 +64,7 @@ class Out:
         "lines",
         "texts",
         "policies",
+        "ranges",
     ]
     help: str
     batch: bool = False
@@ -81,6 +82,16 @@ class Line(NamedTuple):
     parameter: str
     status: str
     sources: tuple[Source, ...]
+
+
+class FigureRange(NamedTuple):
+    """A figure that rests on a value not confirmed: its lowest and highest value over the
+    candidates, and the figure under each candidate that changes it."""
+
+    figure: str
+    low: Decimal
+    high: Decimal
+    by: tuple[tuple[str, Decimal], ...]  # (candidate, e.g. "…/totaux = total_then_lines", figure)
 
 
 class Estimate(NamedTuple):
@@ -149,6 +160,33 @@ class Estimate(NamedTuple):
     lines: Annotated[tuple[Line, ...], Out("lines", "every contribution line")]
     warnings: Annotated[tuple[str, ...], Out("texts", "what the figures rest on")]
     policies: Annotated[tuple[tuple[str, str], ...], Out("policies", "rounding policies used")]
+    one_hour_gross: Annotated[
+        Decimal,
+        Out(
+            "money",
+            "gross of one hour on its own: the gross hourly wage given, or the declared hourly "
+            "net (or the month's average) turned into a gross for one hour",
+        ),
+    ] = Decimal(0)
+    one_hour_net: Annotated[
+        Decimal,
+        Out(
+            "money",
+            "net of one hour on its own, each line rounded: how the Urssaf publishes hourly "
+            "minima (net_hourly is the month's net divided by the hours)",
+        ),
+    ] = Decimal(0)
+    provisional: Annotated[
+        bool,
+        Out("flag", "computed past the rulesets with values carried forward (see warnings)"),
+    ] = False
+    ranges: Annotated[
+        tuple[FigureRange, ...],
+        Out(
+            "ranges",
+            "each figure under every candidate of the values it rests on that are not confirmed",
+        ),
+    ] = ()
 
     def lines_for(self, side: str) -> tuple[Line, ...]:
         return tuple(line for line in self.lines if line.side == side)
@@ -307,8 +345,23 @@ def finish(pay: Payroll, *, cap_share: int | None = None) -> Estimate:
             lines,  # lines
             notes(plan, inputs, included=included, wage=w, relief=r, cap_share=cap_share),
             (("inversion", plan.inversion), ("totals", plan.totals)),  # policies
+            *_one_hour(plan, inputs, w),  # one_hour_gross, one_hour_net
+            plan.rules.provisional,  # provisional
+            (),  # ranges (see cesu_rules.calc.ranges)
         ),
     )
+
+
+def _one_hour(plan: MonthPlan, inputs: Inputs, w: Wage) -> tuple[Decimal, Decimal]:
+    """(gross, net) of one hour computed on its own, each line rounded: from the gross
+    hourly wage given, or from the hourly net (declared, or the month's average)."""
+    if inputs.gross_hourly is not None:
+        one = wage(
+            plan, hours=100, net_hourly=None, gross_hourly=inputs.gross_hourly, net_monthly=None
+        )
+    else:
+        one = wage(plan, hours=100, net_hourly=w.net_hourly, gross_hourly=None, net_monthly=None)
+    return _eur(one.gross), _eur(one.net)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ GIVEN = {
     "net_monthly": "net monthly wage {value} € for {hours} h ({gross} € gross an hour)",
 }
 WHAT = (
-    "the SMIC ({smic} € gross an hour)",
+    "the SMIC",
     "110 % of the SMIC {smic} €, paid leave included",
 )
 CHECK_CODES = {code: i for i, code in enumerate(CHECKS)}

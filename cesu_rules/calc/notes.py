@@ -19,7 +19,14 @@ from .plan import LineSpec, MonthPlan
 from .relief import EXEMPTION_CASES, Relief
 from .wage import Wage
 
-__all__ = ["NEAR_MINIMUM_PERMILLE", "first_sentence", "notes", "provenance"]
+__all__ = [
+    "NEAR_MINIMUM_PERMILLE",
+    "first_sentence",
+    "notes",
+    "provenance",
+    "used_values",
+    "uses_grid",
+]
 
 # A wage within 1 % of the legal minimum is flagged (the branch minimum may be higher).
 NEAR_MINIMUM_PERMILLE = 1010
@@ -57,11 +64,11 @@ def notes(
             )
     out.extend(_tax_notes(plan, inputs))
     out.extend(_context(plan, inputs, included, wage))
-    out.extend(provenance(plan, inputs.exemption, _uses_grid(plan, inputs)))
+    out.extend(provenance(plan, inputs.exemption, uses_grid(plan, inputs)))
     return tuple(out)
 
 
-def _uses_grid(plan: MonthPlan, inputs: Inputs) -> bool:
+def uses_grid(plan: MonthPlan, inputs: Inputs) -> bool:
     return plan.pas_applies and inputs.pas_rate is None and not inputs.non_resident
 
 
@@ -121,7 +128,33 @@ def _context(plan: MonthPlan, inputs: Inputs, included: bool, wage: Wage) -> lis
             "(neither is documented for the Cesu)"
         )
     out.extend(plan.rules.assumptions)
+    if plan.rules.provisional:
+        out.append(_provisional_note(plan))
     return out
+
+
+def _provisional_note(plan: MonthPlan) -> str:
+    """The one warning of a provisional month: every value carried forward, by name."""
+    rules = plan.rules
+    carried = ", ".join(
+        f"{item.parameter} = {_shown(item)}" for item in dict.fromkeys(rules.carried)
+    )
+    text = (
+        f"provisional: {plan.month} is past the rulesets; these values are carried forward "
+        f"from their latest date, unpublished changes are not known: {carried}"
+    )
+    if rules.revaluations:
+        certain = "; ".join(c.label + f" ({c.note})" for c in rules.revaluations)
+        text += f". Certain revaluations not yet published, given as ranges: {certain}"
+    return text
+
+
+def _shown(item: Value | Choice | LineRule) -> str:
+    if isinstance(item, LineRule):
+        return f"{item.rate_percent} %"
+    if isinstance(item, Choice):
+        return item.choice
+    return item.display or str(item.value)
 
 
 def _describe(item: Value | Choice | LineRule | LineSpec) -> str:
@@ -159,17 +192,12 @@ _PROVENANCE: BoundedCache[tuple[object, ...], tuple[str, ...]] = BoundedCache(
 )
 
 
-def provenance(plan: MonthPlan, exemption: str, uses_grid: bool) -> tuple[str, ...]:
-    """The notes on every non-confirmed value a month's result uses (each described once)."""
-    kind = (
-        "none"
-        if exemption == "none"
-        else ("capped" if EXEMPTION_CASES[exemption].capped else "other")
-    )
-    key = (*plan.key, kind, uses_grid)
-    found = _PROVENANCE.get(key)
-    if found is not None:
-        return found
+def used_values(
+    plan: MonthPlan, exemption: str, grid: bool
+) -> list[Value | Choice | LineRule | LineSpec]:
+    """Every value a month's result rests on, for an exemption case and whether the PAS
+    comes from the taux neutre grid (``grid``)."""
+    kind = _kind(exemption)
     rules = plan.rules
     used: list[Value | Choice | LineRule | LineSpec] = [
         *plan.employee,
@@ -183,7 +211,23 @@ def provenance(plan: MonthPlan, exemption: str, uses_grid: bool) -> tuple[str, .
         used.append(rules.deduction_hourly)
     elif kind == "capped":
         used.extend((rules.smic_hourly, rules.age_70_cap_smic_hours, rules.paid_leave_uplift))
-    if uses_grid and rules.pas_grid_value is not None:
+    if grid and rules.pas_grid_value is not None:
         used.append(rules.pas_grid_value)
+    return used
+
+
+def _kind(exemption: str) -> str:
+    if exemption == "none":
+        return "none"
+    return "capped" if EXEMPTION_CASES[exemption].capped else "other"
+
+
+def provenance(plan: MonthPlan, exemption: str, grid: bool) -> tuple[str, ...]:
+    """The notes on every non-confirmed value a month's result uses (each described once)."""
+    key = (*plan.key, _kind(exemption), grid)
+    found = _PROVENANCE.get(key)
+    if found is not None:
+        return found
+    used = used_values(plan, exemption, grid)
     described = [_describe(item) for item in used if item.status != "confirmed"]
     return _PROVENANCE.put(key, tuple(dict.fromkeys(described)))

@@ -30,7 +30,7 @@ from typing import Literal
 from .._cache import BoundedCache
 from ..errors import RulesetError
 from ..rules.schema import Source
-from ..rules.snapshot import LineRule, Rules
+from ..rules.snapshot import Candidate, LineRule, Rules
 from .rounding import ceil_cents, cents, in_exact_context, round_cents
 
 __all__ = [
@@ -106,6 +106,7 @@ class LineSpec:
     status: str
     sources: tuple[Source, ...]
     note: str | None = None
+    alternatives: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def compile_plan(rules: Rules, non_resident: bool) -> MonthPlan:
             status=line.status,
             sources=line.sources,
             note=line.note,
+            alternatives=line.alternatives,
         )
 
     employee_specs = tuple(spec(line) for line in employee)

@@ -44,6 +44,18 @@ def add_estimate_inputs(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="read the request as a JSON object from FILE, or - for stdin",
     )
+    parser.add_argument(
+        "--provisional",
+        action="store_true",
+        help="estimate a month after the rulesets with the latest values carried forward "
+        "(the result says so and gives ranges for certain revaluations)",
+    )
+    parser.add_argument(
+        "--no-ranges",
+        dest="ranges",
+        action="store_false",
+        help="skip the figures under the candidates of values that are not confirmed",
+    )
     add_rulesets_option(parser)
     add_reform_option(parser)
 
@@ -58,6 +70,11 @@ def add_parser(commands: Any) -> None:
     )
     add_estimate_inputs(est)
     add_json_option(est, "print one JSON object")
+    est.add_argument(
+        "--sources",
+        action="store_true",
+        help="after the table, the legal reference and source of every line",
+    )
 
 
 def _load_json(text: str, where: str) -> Any:
@@ -109,10 +126,16 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
     month, options = read_request(args, stdin)
     ruleset, _ = rulesets_for(args)
-    result = estimate(month, ruleset=ruleset, **options)  # type: ignore[arg-type]
+    result = estimate(
+        month,  # type: ignore[arg-type]
+        ruleset=ruleset,
+        ranges=args.ranges,
+        provisional=args.provisional,
+        **options,  # type: ignore[arg-type]
+    )
     if args.json:
         json.dump(estimate_to_json(result), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(render_estimate(result))
+        out.write(render_estimate(result, sources=args.sources))
     return EXIT_OK

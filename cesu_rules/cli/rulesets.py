@@ -17,6 +17,7 @@ from ..rules.inspect import (
     parameter_json,
     payload_text,
     staleness_note,
+    status_report,
 )
 from ..rules.loader import Parameter, Ruleset, load_ruleset, validate_ruleset
 from ..rules.schema import BaremeEntry, ContributionFile, Entry
@@ -42,6 +43,13 @@ def add_parser(commands: Any) -> None:
     diff = with_common(rs.add_parser("diff", help="what changed between two months"))
     diff.add_argument("from_month", metavar="FROM", help="YYYY-MM")
     diff.add_argument("to_month", metavar="TO", help="YYYY-MM")
+    with_common(
+        rs.add_parser(
+            "status",
+            help="how sure the values are: the share confirmed by two sources, and every "
+            "value that is not, with the months and figures it touches",
+        )
+    )
     validate = rs.add_parser("validate", help="validate the shipped rulesets or a directory")
     validate.add_argument("directory", metavar="DIR", nargs="?", default=None)
 
@@ -143,6 +151,26 @@ def _diff(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _status(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
+    report = status_report(ruleset)
+    if args.json:
+        return _dump(report.json(), out)
+    out.write(f"ruleset {report.version} ({report.hash[:19]}…): {report.total} dated values\n")
+    for status, count in report.counts.items():
+        out.write(f"  {status:<14} {count:>4}  {report.share(status):6.1%}\n")
+    out.write(f"\n{len(report.doubts)} values are not confirmed by two sources:\n")
+    for d in report.doubts:
+        period = f"{d.start:%Y-%m} → {'…' if d.end is None else f'{d.end:%Y-%m}'}"
+        out.write(f"\n  {d.parameter}  {period}  {d.value}  [{d.status}]\n")
+        if d.note:
+            out.write(f"    {d.note}\n")
+        out.write(f"    territories: {', '.join(d.territories)}\n")
+        out.write(f"    touches: {', '.join(d.figures)}\n")
+        for alt in d.alternatives:
+            out.write(f"    alternative: {alt}\n")
+    return EXIT_OK
+
+
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems = validate_ruleset(args.directory)
     where = args.directory or "the shipped rulesets"
@@ -168,5 +196,5 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from ..api import default_ruleset  # noqa: PLC0415
 
         ruleset = default_ruleset()
-    action = {"list": _list, "show": _show, "diff": _diff}[args.action]
+    action = {"list": _list, "show": _show, "diff": _diff, "status": _status}[args.action]
     return action(ruleset, args, out)

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import CesuRulesError
 from .loader import Parameter, Ruleset
 from .schema import (
+    STATUSES,
     BaremeEntry,
     ContributionEntry,
     ContributionFile,
@@ -24,6 +25,8 @@ from .schema import (
 
 __all__ = [
     "Change",
+    "Doubt",
+    "StatusReport",
     "changes_between",
     "entry_end",
     "entry_json",
@@ -31,6 +34,8 @@ __all__ = [
     "payload_json",
     "payload_text",
     "staleness_note",
+    "status_report",
+    "touches",
     "with_unit",
 ]
 
@@ -195,3 +200,129 @@ def staleness_note(ruleset: Ruleset, today: date, *, warn_days: int = 60) -> str
             "add next year's values (docs/rulesets.md, runbook)"
         )
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The status report: how sure the rulesets are, and what each doubt touches
+
+_MONEY = ("urssaf_debit", "total_cost", "tax_credit", "cost_after_credit")
+_EMPLOYEE = ("gross", "net", "employee_total", "net_taxable", "pas_amount", *_MONEY)
+_EMPLOYER = ("employer_total_before_relief", "employer_total", *_MONEY)
+# What a parameter changes, by the start of its name (the longest prefix wins).
+_TOUCHES: dict[str, tuple[str, ...]] = {
+    "cotisations/salarie/": _EMPLOYEE,
+    "cotisations/employeur/": _EMPLOYER,
+    "cotisations/assiette_csg_crds": _EMPLOYEE,
+    "smic/": ("the minimum wage check", "exemption_cap (70+)", "exemption", *_EMPLOYER),
+    "pss/": (*_EMPLOYEE, *_EMPLOYER),
+    "deduction_forfaitaire/": ("deduction", "employer_total", *_MONEY),
+    "exonerations/": ("exemption_cap (70+)", "exemption", "employer_total", *_MONEY),
+    "conges_payes/": ("the minimum wage check", "paid leave default", "exemption_cap (70+)"),
+    "duree_travail/": ("the hours check",),
+    "pas/": ("pas_rate", "pas_amount", "net_after_pas", "paid_to_employee", "urssaf_debit"),
+    "credit_impot/": ("tax_credit", "advance", "cost_after_credit", "the yearly tax credit"),
+    "politiques/": ("every figure, by a cent or a few",),
+}
+
+
+def touches(name: str) -> tuple[str, ...]:
+    """The figures and checks a parameter changes."""
+    best = max((p for p in _TOUCHES if name.startswith(p)), key=len, default=None)
+    return () if best is None else tuple(dict.fromkeys(_TOUCHES[best]))
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A dated value that is not confirmed by two sources, with what it touches."""
+
+    parameter: str
+    start: date
+    end: date | None  # last day in force, None: until further notice
+    status: str
+    value: str
+    note: str | None
+    territories: tuple[str, ...]
+    figures: tuple[str, ...]
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The share of dated values by status, and every value that is not confirmed."""
+
+    version: str
+    hash: str
+    counts: dict[str, int]
+    doubts: tuple[Doubt, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, status: str) -> float:
+        return self.counts.get(status, 0) / self.total if self.total else 0.0
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "ruleset_version": self.version,
+            "ruleset_hash": self.hash,
+            "values": self.total,
+            "by_status": {
+                s: {"count": n, "share": round(self.share(s), 4)} for s, n in self.counts.items()
+            },
+            "not_confirmed": [
+                {
+                    "parameter": d.parameter,
+                    "from": d.start.isoformat(),
+                    "until": None if d.end is None else d.end.isoformat(),
+                    "status": d.status,
+                    "value": d.value,
+                    "note": d.note,
+                    "territories": list(d.territories),
+                    "touches": list(d.figures),
+                    "alternatives": list(d.alternatives),
+                }
+                for d in self.doubts
+            ],
+        }
+
+
+def _territories(ruleset: Ruleset, param: Parameter) -> tuple[str, ...]:
+    if isinstance(param.spec, ContributionFile):
+        return tuple(param.spec.contribution.territories or ruleset.manifest.territories)
+    roles = ("smic", "deduction", "pas_taux_neutre", "pss")
+    named = [
+        t
+        for t, spec in ruleset.manifest.territories.items()
+        if any(getattr(spec, role) == param.name for role in roles)
+    ]
+    return tuple(named) or tuple(ruleset.manifest.territories)
+
+
+def status_report(ruleset: Ruleset) -> StatusReport:
+    """Every dated value counted by status; each one that is not confirmed, with its period,
+    the territories and the figures it touches, and its alternatives."""
+    counts = dict.fromkeys(STATUSES, 0)
+    doubts = []
+    for param in sorted(ruleset.parameters.values(), key=lambda p: p.name):
+        for entry in param.values:
+            counts[entry.status] += 1
+            if entry.status == "confirmed":
+                continue
+            doubts.append(
+                Doubt(
+                    parameter=param.name,
+                    start=entry.start,
+                    end=entry_end(param, entry),
+                    status=entry.status,
+                    value=payload_text(param, entry),
+                    note=None if entry.note is None else " ".join(entry.note.split()),
+                    territories=_territories(ruleset, param),
+                    figures=touches(param.name),
+                    alternatives=tuple(
+                        f"{alt.value if alt.value is not None else alt.rate}: {alt.note}"
+                        for alt in entry.alternatives
+                    ),
+                )
+            )
+    return StatusReport(ruleset.version, ruleset.hash, counts, tuple(doubts))

@@ -96,18 +96,25 @@ class Ruleset:
     def coverage(self) -> tuple[date, date]:
         return self.manifest.coverage.start, self.manifest.coverage.until
 
-    def check_covered(self, day: date) -> None:
+    def check_covered(self, day: date, *, provisional: bool = False) -> None:
         """Raise :class:`~cesu_rules.errors.NotInForceError` for a month the ruleset does
-        not cover."""
+        not cover (a month after it is accepted as provisional when asked)."""
         start, until = self.coverage
-        if not start <= day <= until:
-            raise NotInForceError(
-                f"month {day:%Y-%m} is outside the rulesets, which cover {start:%Y-%m} to "
-                f"{until:%Y-%m} (ruleset {self.version})",
-                code="month_not_covered",
-                field="month",
-                value=f"{day:%Y-%m}",
-            )
+        if start <= day <= until or (provisional and day > until):
+            return
+        hint = (
+            "; estimate it as provisional (--provisional, provisional=True) to carry the "
+            "latest values forward"
+            if day > until
+            else ""
+        )
+        raise NotInForceError(
+            f"month {day:%Y-%m} is outside the rulesets, which cover {start:%Y-%m} to "
+            f"{until:%Y-%m} (ruleset {self.version}){hint}",
+            code="month_not_covered",
+            field="month",
+            value=f"{day:%Y-%m}",
+        )
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called ``name``; raises UnknownParameterError with suggestions."""

@@ -33,6 +33,7 @@ __all__ = [
     "STATUSES",
     "TERRITORIES",
     "UNITS",
+    "Alternative",
     "BaremeEntry",
     "BaremeFile",
     "Bracket",
@@ -164,6 +165,17 @@ SourceRef = Annotated[
 ]
 
 
+class Alternative(_Strict):
+    """Another candidate for a value that is not confirmed: a result that uses the value also
+    gives its figures under each candidate (an honest range). One payload, of the file's
+    kind (``value`` for a scalar, ``rate`` for a contribution), and why it is a candidate."""
+
+    value: DecimalText | None = None
+    rate: DecimalText | None = None
+    note: NonEmptyText
+    sources: tuple[SourceRef, ...] = ()
+
+
 class _EntryBase(_Strict):
     start: DateText = Field(alias="from")
     until: DateText | None = None
@@ -172,6 +184,7 @@ class _EntryBase(_Strict):
     note: NonEmptyText | None = None
     formula: NonEmptyText | None = None
     not_applicable: bool = False
+    alternatives: tuple[Alternative, ...] = ()
 
 
 class ScalarEntry(_EntryBase):
@@ -278,6 +291,23 @@ class TerritorySpec(_Strict):
     assumptions: tuple[NonEmptyText, ...] = ()
 
 
+class Revaluation(_Strict):
+    """A revaluation certain to happen whose amount is not yet published (the SMIC each 1
+    January): a provisional month past it gets a range up to ``up_to`` percent more."""
+
+    parameter: ParameterName
+    month: int = Field(ge=1, le=12, description="the month of the year it happens in")
+    up_to: DecimalText = Field(description="the highest revaluation taken as a candidate, %")
+    note: NonEmptyText
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+
+
+class Provisional(_Strict):
+    """How a month past the coverage is estimated when a user asks for it (``provisional``)."""
+
+    revaluations: tuple[Revaluation, ...] = ()
+
+
 class Manifest(_Strict):
     """``rulesets/ruleset.yaml``: name, version, the period covered and the territories."""
 
@@ -287,3 +317,4 @@ class Manifest(_Strict):
     coverage: Coverage
     bibliography: dict[Identifier, Source] = Field(default_factory=dict)
     territories: dict[Territory, TerritorySpec] = Field(min_length=1)
+    provisional: Provisional = Provisional()

@@ -8,26 +8,31 @@ typed error, never returns ``None``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from typing import Any
 
 from .._cache import BoundedCache
 from ..errors import InputError, NotInForceError
-from ..numbers import parse_month
+from ..numbers import month_range, parse_month, shift_month
 from .loader import Parameter, Ruleset
 from .schema import (
     TERRITORIES,
     BaremeEntry,
     ContributionEntry,
     ContributionFile,
+    Entry,
     PolicyEntry,
+    PolicyFile,
     ScalarEntry,
     Source,
 )
 
 __all__ = [
     "BracketRule",
+    "Candidate",
     "Choice",
     "CreditRules",
     "LineRule",
@@ -38,6 +43,21 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Another value a parameter that is not confirmed could have: a number as text (a
+    scalar's value, a line's rate in percent) or a policy's other choice, and why."""
+
+    parameter: str
+    value: str
+    note: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.parameter} = {self.value}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class Value:
     sources: tuple[Source, ...]
     note: str | None = None
     display: str | None = None  # how to show a value that is not a number (a grid)
+    alternatives: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,7 @@ class Choice:
     start: date
     sources: tuple[Source, ...]
     note: str | None = None
+    alternatives: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +104,9 @@ class LineRule:
     taxable: bool
     status: str
     sources: tuple[Source, ...]
+    start: date
     note: str | None = None
+    alternatives: tuple[Candidate, ...] = ()
 
     def applies_to(self, *, non_resident: bool) -> bool:
         if self.residence == "resident":
@@ -144,11 +168,38 @@ class Rules:
     tax_credit_rate: Value
     advance_share: Value | None  # avance immédiate with Cesu+; None before it existed
     credit: CreditRules
+    provisional: bool = False  # a month past the rulesets' coverage (values carried forward)
+    carried: tuple[Value | Choice | LineRule, ...] = ()  # what a provisional month carries
+    revaluations: tuple[Candidate, ...] = ()  # certain revaluations not yet published
 
     @property
     def pas_applies(self) -> bool:
         """Whether the Cesu withheld income tax (PAS) in this month (from 2020-01)."""
         return bool(self.pas_grid)
+
+    def with_candidate(self, candidate: Candidate) -> Rules:
+        """This snapshot with one parameter set to a candidate value (for honest ranges);
+        its hash names the candidate, so its compiled plan is cached apart."""
+        changes: dict[str, Any] = {}
+        for name in (f.name for f in dataclasses.fields(self)):
+            item = getattr(self, name)
+            if isinstance(item, Value) and item.parameter == candidate.parameter:
+                changes[name] = dataclasses.replace(item, value=Decimal(candidate.value))
+            elif isinstance(item, Choice) and item.parameter == candidate.parameter:
+                changes[name] = dataclasses.replace(item, choice=candidate.value)
+        lines = tuple(
+            dataclasses.replace(
+                line,
+                rate=Decimal(candidate.value) / _HUNDRED,
+                rate_percent=Decimal(candidate.value),
+            )
+            if line.parameter == candidate.parameter
+            else line
+            for line in self.lines
+        )
+        return dataclasses.replace(
+            self, **changes, lines=lines, ruleset_hash=f"{self.ruleset_hash}#{candidate.label}"
+        )
 
     def provenance(self) -> tuple[Value | Choice, ...]:
         """Every resolved parameter of the snapshot except the contribution lines."""
@@ -167,15 +218,44 @@ class Rules:
         return values if self.pas_grid_value is None else (*values, self.pas_grid_value)
 
 
+def _candidates(param: Parameter, entry: Entry) -> tuple[Candidate, ...]:
+    """The other candidates of a dated value: its declared alternatives, or every other
+    choice of a policy that is not confirmed."""
+    if isinstance(entry, PolicyEntry):
+        if entry.status == "confirmed":
+            return ()
+        assert isinstance(param.spec, PolicyFile)
+        return tuple(
+            Candidate(param.name, name, " ".join(text.split()))
+            for name, text in param.spec.choices.items()
+            if name != entry.choice
+        )
+    return tuple(
+        Candidate(param.name, str(alt.value if alt.value is not None else alt.rate), alt.note)
+        for alt in entry.alternatives
+    )
+
+
+def _value(param: Parameter, entry: ScalarEntry) -> Value:
+    assert entry.value is not None
+    return Value(
+        param.name,
+        entry.value,
+        entry.status,
+        entry.start,
+        param.sources(entry),
+        entry.note,
+        alternatives=_candidates(param, entry),
+    )
+
+
 def _scalar(param: Parameter, day: date, territory: str) -> Value:
     entry = param.at(day)
     assert isinstance(entry, ScalarEntry)
     if entry.not_applicable or entry.value is None:
         reason = f" ({entry.note.strip()})" if entry.note else ""
         raise NotInForceError(f"{param.name} has no value for {day:%Y-%m} in {territory}{reason}")
-    return Value(
-        param.name, entry.value, entry.status, entry.start, param.sources(entry), entry.note
-    )
+    return _value(param, entry)
 
 
 def _optional(param: Parameter, day: date) -> Value | None:
@@ -184,9 +264,7 @@ def _optional(param: Parameter, day: date) -> Value | None:
     assert isinstance(entry, ScalarEntry)
     if entry.not_applicable or entry.value is None:
         return None
-    return Value(
-        param.name, entry.value, entry.status, entry.start, param.sources(entry), entry.note
-    )
+    return _value(param, entry)
 
 
 def _policy(param: Parameter, day: date) -> Choice:
@@ -194,7 +272,13 @@ def _policy(param: Parameter, day: date) -> Choice:
     assert isinstance(entry, PolicyEntry)
     assert entry.choice is not None
     return Choice(
-        param.name, entry.choice, entry.status, entry.start, param.sources(entry), entry.note
+        param.name,
+        entry.choice,
+        entry.status,
+        entry.start,
+        param.sources(entry),
+        entry.note,
+        alternatives=_candidates(param, entry),
     )
 
 
@@ -228,21 +312,34 @@ def _lines(ruleset: Ruleset, day: date, territory: str) -> tuple[LineRule, ...]:
                 taxable=c.taxable,
                 status=entry.status,
                 sources=param.sources(entry),
+                start=entry.start,
                 note=entry.note,
+                alternatives=_candidates(param, entry),
             )
         )
     return tuple(lines)
 
 
-def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") -> Rules:
+def rules_at(
+    ruleset: Ruleset,
+    month: str | date,
+    territory: str = "metropole",
+    *,
+    provisional: bool = False,
+) -> Rules:
     """The snapshot of the rules in force for ``month`` (YYYY-MM) in ``territory``.
+
+    With ``provisional``, a month after the coverage is resolved too: each parameter takes
+    its latest value (a value already published for that month, such as next year's
+    ceiling, is used; the others are carried forward, listed in ``carried``), and each
+    certain revaluation not yet published becomes a candidate of the honest ranges.
 
     Raises :class:`~cesu_rules.errors.InputError` for a malformed month or an unknown
     territory, and :class:`~cesu_rules.errors.NotInForceError` for a month outside the
     ruleset's coverage or a territory with no rule in force that month.
     """
     day = parse_month(month)
-    ruleset.check_covered(day)
+    ruleset.check_covered(day, provisional=provisional)
     spec = ruleset.manifest.territories.get(territory)  # type: ignore[call-overload]
     if spec is None:
         known = ", ".join(t for t in TERRITORIES if t in ruleset.manifest.territories)
@@ -304,7 +401,33 @@ def rules_at(ruleset: Ruleset, month: str | date, territory: str = "metropole") 
         advance_share=_optional(p("credit_impot/avance_immediate"), day),
         credit=_credit(ruleset, day, territory),
     )
+    if day > ruleset.coverage[1]:
+        rules = _provisional(ruleset, rules)
     return _CACHE.put(key, rules)
+
+
+def _provisional(ruleset: Ruleset, rules: Rules) -> Rules:
+    """A month past the coverage: which values are carried forward, which revaluations are
+    certain but not yet published."""
+    until = ruleset.coverage[1]
+    items: list[Value | Choice | LineRule] = [*rules.lines, *rules.provenance()]
+    carried = tuple(item for item in items if item.start <= until)
+    by_name = {item.parameter: item for item in items}
+    revaluations = []
+    for r in ruleset.manifest.provisional.revaluations:
+        item = by_name.get(r.parameter)
+        if not isinstance(item, Value):
+            continue
+        # Due: a revaluation month has passed since the value's start.
+        due = any(m.month == r.month for m in month_range(shift_month(item.start, 1), rules.month))
+        if due:
+            with localcontext(Context(prec=40)):
+                high = (item.value * (1 + r.up_to / _HUNDRED)).quantize(_CENT, ROUND_HALF_UP)
+            note = f"revalued by up to {r.up_to} %: {' '.join(r.note.split())}"
+            revaluations.append(Candidate(r.parameter, str(high), note))
+    return dataclasses.replace(
+        rules, provisional=True, carried=carried, revaluations=tuple(revaluations)
+    )
 
 
 def _credit(ruleset: Ruleset, day: date, territory: str) -> CreditRules:

@@ -79,6 +79,35 @@ def _check_number(
         checker.add(loc, f"{what} is a percentage and must be at most 100 (got {number})")
 
 
+def _check_alternatives(
+    spec: ParameterFile, entry: Any, here: Loc, checker: FileChecker, payload_field: str
+) -> None:
+    """Alternatives: only on a value that is not confirmed, each with the file's payload."""
+    if not entry.alternatives:
+        return
+    if entry.status == "confirmed" or entry.not_applicable:
+        checker.add(
+            (*here, "alternatives"),
+            "alternatives are for values that are not confirmed (and not for not_applicable)",
+            key=True,
+        )
+        return
+    if payload_field not in ("value", "rate"):
+        checker.add(
+            (*here, "alternatives"),
+            f"a {spec.kind} parameter has no alternatives (a policy's candidates are its choices)",
+            key=True,
+        )
+        return
+    for k, alt in enumerate(entry.alternatives):
+        where: Loc = (*here, "alternatives", k)
+        given = [name for name in ("value", "rate") if getattr(alt, name) is not None]
+        if given != [payload_field]:
+            checker.add(where, f"an alternative gives one {payload_field!r} and a 'note'")
+            continue
+        _check_number(spec.unit, getattr(alt, payload_field), (*where, payload_field), checker)
+
+
 def _check_payload(spec: ParameterFile, entry: Any, here: Loc, checker: FileChecker) -> None:
     payload_field = {
         "scalar": "value",
@@ -87,6 +116,7 @@ def _check_payload(spec: ParameterFile, entry: Any, here: Loc, checker: FileChec
         "policy": "choice",
     }[spec.kind]
     payload = getattr(entry, payload_field)
+    _check_alternatives(spec, entry, here, checker, payload_field)
     if entry.not_applicable:
         if payload is not None:
             checker.add(
