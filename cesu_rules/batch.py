@@ -26,6 +26,7 @@ from .calc.estimate import compute_v
 from .calc.inputs import INPUTS, read_value
 from .calc.messages import CHECKS
 from .calc.plan import MonthPlan, plan_for
+from .calc.ranges import RANGE_FIGURES, plan_candidates
 from .calc.relief import EXEMPTION_CODES
 from .calc.stack import stack_plans
 from .calc.validation import check_inputs_v
@@ -148,21 +149,29 @@ def compute_batch(
     columns: Mapping[str, Any],
     ruleset: Ruleset,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    provisional: bool = False,
+    ranges: bool = False,
 ) -> BatchResult:
     """Compute every row of ``columns`` (:class:`Column` objects, or plain arrays: int64
     cents/hundredths with −1 when empty, bools, arrays of text).
 
     A row the scalar path would refuse gets the same code and message; the others get the
-    same figures, to the cent.
+    same figures, to the cent. ``provisional`` accepts months after the rulesets (values
+    carried forward, as :func:`cesu_rules.estimate`); ``ranges`` adds ``<figure>_low`` and
+    ``<figure>_high`` for every range figure: its lowest and highest value under the
+    candidates of the values that are not confirmed (each tried alone, as the scalar path).
     """
     run = _Run(require_numpy(), len(_values(columns["hours"])))
     run.read(columns)
-    plans, plan = run.resolve(ruleset)
+    plans, plan = run.resolve(ruleset, provisional=provisional)
     if plans:
         stack = stack_plans(plans)
         plan = run.np.maximum(plan, 0)  # refused rows (−1) are computed on plan 0, discarded
         checked = run.check(stack, plan)
         run.compute(stack, plan)
+        if ranges:
+            run.ranges(plans, plan)
         run.context.update(
             cols=run.cols,
             plan=plan,
@@ -268,7 +277,7 @@ class _Run:
 
     # 2. The month's rules: each distinct (month, territory, residence) once.
 
-    def resolve(self, ruleset: Ruleset) -> tuple[list[MonthPlan], Any]:
+    def resolve(self, ruleset: Ruleset, *, provisional: bool) -> tuple[list[MonthPlan], Any]:
         np, cols = self.np, self.cols
         months, territories = self.vocab["month"], self.vocab["territory"]
         key = (cols["month"] * len(territories) + cols["territory"]) * 2 + cols[
@@ -283,7 +292,7 @@ class _Run:
             if months[m] is None or territories[t] is None:
                 continue  # refused while reading
             try:
-                rules = rules_at(ruleset, months[m], territories[t])
+                rules = rules_at(ruleset, months[m], territories[t], provisional=provisional)
                 plan = plan_for(rules, bool(non_resident))
             except CesuRulesError as exc:
                 code = exc.code if exc.code in CODE_INDEX else "not_in_force"
@@ -320,9 +329,12 @@ class _Run:
 
     # 4. The figures, by wage kind and rounding policy (usually one part: no copies).
 
-    def compute(self, stack: Any, plan: Any) -> None:
+    def compute(self, stack: Any, plan: Any, ok: Any = None, target: Any = None) -> None:
+        """The figures of the rows ``ok`` (default: every row not refused) into ``target``
+        (default: the run's values), by wage kind and rounding policy."""
         np, cols = self.np, self.cols
-        ok = self.codes < 0
+        if ok is None:
+            ok = self.codes < 0
         from_gross = cols["gross_hourly"] >= 0
         policies = sorted(set(zip(stack.inversion, stack.totals, strict=True)))
         for gross_kind in (False, True):
@@ -337,9 +349,40 @@ class _Run:
                     )
                     mask &= same[plan]
                 if mask.any():
-                    self._compute_part(stack, plan, mask, inversion, totals)
+                    self._compute_part(stack, plan, mask, (inversion, totals), target)
 
-    def _compute_part(self, stack: Any, plan: Any, mask: Any, inversion: str, totals: str) -> None:
+    def ranges(self, plans: list[MonthPlan], plan: Any) -> None:
+        """``<figure>_low`` / ``_high``: each candidate tried alone on the rows whose plan has
+        it; rows refused under a candidate (a higher minimum wage) keep their bounds."""
+        np = self.np
+        ok = self.codes < 0
+        low = {name: self.values[name].copy() for name in RANGE_FIGURES}
+        high = {name: self.values[name].copy() for name in RANGE_FIGURES}
+        found = [plan_candidates(p) for p in plans]
+        for candidate in dict.fromkeys(c for cs in found for c in cs):
+            has = np.array([candidate in cs for cs in found])
+            variant = [
+                plan_for(p.rules.with_candidate(candidate), p.non_resident) if h else p
+                for p, h in zip(plans, has, strict=True)
+            ]
+            stack = stack_plans(variant)
+            rows = ok & has[plan]
+            checked = check_inputs_v(stack, plan, self.cols, np.where(rows, -1, 0))
+            rows &= checked["codes"] < 0
+            if not rows.any():
+                continue
+            target = {name: np.zeros(self.n, dtype=np.int64) for name in self.values}
+            self.compute(stack, plan, rows, target)
+            for name in RANGE_FIGURES:
+                np.minimum(low[name], np.where(rows, target[name], low[name]), out=low[name])
+                np.maximum(high[name], np.where(rows, target[name], high[name]), out=high[name])
+        for name in RANGE_FIGURES:
+            self.values[f"{name}_low"] = low[name]
+            self.values[f"{name}_high"] = high[name]
+
+    def _compute_part(
+        self, stack: Any, plan: Any, mask: Any, policy: tuple[str, str], target: Any
+    ) -> None:
         np = self.np
         whole = bool(mask.all())
         rows = slice(None) if whole else np.nonzero(mask)[0]
@@ -347,11 +390,11 @@ class _Run:
             name: self.cols[name][rows]
             for name in (*_DECIMALS, "exemption", "included", "cesu_plus")
         }
-        out = compute_v(stack, plan if stack.single else plan[rows], part, inversion, totals)
-        for name, array in self.values.items():
+        out = compute_v(stack, plan if stack.single else plan[rows], part, *policy)
+        for name, array in (self.values if target is None else target).items():
             array[rows] = out[name]
         over = out["codes"] >= 0
-        if over.any():
+        if target is None and over.any():
             where = mask.copy()
             where[where] = over
             self.codes[where] = CODE_INDEX["aids_above_expense"]

@@ -25,8 +25,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .api import default_ruleset, plan_of, read
 from .calc.estimate import Estimate, Payroll, finish, payroll
-from .calc.ranges import with_ranges
 from .calc.messages import cents_text
+from .calc.ranges import with_ranges
 from .calc.relief import EXEMPTION_CASES, household_cap, share_cap
 from .calc.rounding import CENT, ZERO, euros, in_exact_context
 from .calc.tax import CreditSituation, yearly_credit

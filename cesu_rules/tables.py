@@ -231,7 +231,8 @@ def output_table(table: Any, result: BatchResult) -> Any:
     np = require_numpy()
     cent = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
     failed = np.asarray(~result.ok, dtype=bool)
-    for name in OUTPUT_COLUMNS:
+    ranges = [f"{n}_{end}" for n in OUTPUT_COLUMNS for end in ("low", "high")]
+    for name in (*OUTPUT_COLUMNS, *(r for r in ranges if r in result.values)):
         cents = pa.array(result.values[name], type=pa.int64(), mask=failed)
         value = pc.multiply(pc.cast(cents, pa.decimal128(20, 0)), cent)
         column = output_name(name)

@@ -113,3 +113,30 @@ def test_bad_rows_get_an_error_and_the_others_are_computed() -> None:
         "invalid_number",
     ]
     assert result.ok.tolist() == [True] + [False] * 7
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(wide_row(), min_size=1, max_size=12))
+def test_the_ranges_of_every_row_are_the_scalar_ranges(rows: list[dict[str, Any]]) -> None:
+    result = compute_batch(columns_from_rows(rows), default_ruleset(), ranges=True)
+    for i, row in enumerate(rows):
+        if not result.ok[i]:
+            continue
+        kwargs: dict[str, Any] = {k: (None if v == "" else v) for k, v in row.items()}
+        expected = estimate(kwargs.pop("month"), **kwargs)
+        bounds = {r.figure: (r.low, r.high) for r in expected.ranges}
+        for name in OUTPUT_COLUMNS:
+            low = Decimal(int(result.values[f"{name}_low"][i])) / 100
+            high = Decimal(int(result.values[f"{name}_high"][i])) / 100
+            value = getattr(expected, name)
+            assert (low, high) == bounds.get(name, (value, value)), (name, row)
+
+
+def test_provisional_rows_in_the_batch() -> None:
+    rows = [{"month": "2027-03", "hours": "10", "net_hourly": "12.00"}]
+    refused = compute_batch(columns_from_rows(rows), default_ruleset())
+    assert refused.error_codes().to_pylist() == ["month_not_covered"]
+    result = compute_batch(columns_from_rows(rows), default_ruleset(), provisional=True)
+    scalar = estimate("2027-03", hours="10", net_hourly="12.00", provisional=True)
+    assert result.ok.all()
+    assert Decimal(int(result.values["urssaf_debit"][0])) / 100 == scalar.urssaf_debit

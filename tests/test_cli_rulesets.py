@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cesu_rules import Ruleset
+from cesu_rules import Ruleset, load_ruleset
 from cesu_rules.rules.inspect import staleness_note
 
 from .helpers import run_cli as run
@@ -97,3 +97,27 @@ def test_a_staleness_note_comes_before_the_coverage_ends(ruleset: Ruleset) -> No
         staleness_note(ruleset, date(2026, 12, 1))
     )
     assert "months after it are refused" in str(staleness_note(ruleset, date(2027, 2, 1)))
+
+
+def test_prepare_copies_the_rulesets_with_next_years_entries_to_fill(tmp_path: Path) -> None:
+    target = tmp_path / "r2027"
+    status, out, err = run("rulesets", "prepare", "2027", "--out", str(target))
+    assert status == 0, err
+    assert "smic/horaire_brut/metropole: 12.31 €/h" in out
+    assert "pss/plafond_mensuel:" not in out  # the 2027 ceiling is already there
+    draft = load_ruleset(target)
+    assert draft.coverage[1] == date(2027, 12, 31)
+    assert draft.version == "2027.01.0-draft"
+    smic = draft.parameter("smic/horaire_brut/metropole")
+    assert smic.values[-1].start == date(2027, 1, 1)
+    assert smic.values[-1].status == "assumed"
+    assert "TO FILL for 2027" in (smic.values[-1].note or "")
+    status, out, _ = run("rulesets", "status", "--rulesets", str(target))
+    assert "TO FILL for 2027" in out
+    # A second run does not overwrite; another year than the next is refused.
+    status, _, err = run("rulesets", "prepare", "2027", "--out", str(target))
+    assert status == 2
+    assert "exists; give a new directory" in err
+    status, _, err = run("rulesets", "prepare", "2029", "--out", str(tmp_path / "x"))
+    assert (status, "prepare 2027, not 2029" in err) == (2, True)
+    assert not (tmp_path / "x").exists()

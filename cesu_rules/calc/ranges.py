@@ -21,7 +21,7 @@ from .inputs import Inputs
 from .notes import used_values, uses_grid
 from .plan import MonthPlan, plan_for
 
-__all__ = ["RANGE_FIGURES", "candidates", "figure_ranges", "with_ranges"]
+__all__ = ["RANGE_FIGURES", "candidates", "figure_ranges", "plan_candidates", "with_ranges"]
 
 # The figures a range is given for: every money figure of the batch.
 RANGE_FIGURES = tuple(name for name, out in OUTPUTS if out.batch)
@@ -32,6 +32,16 @@ def candidates(plan: MonthPlan, inputs: Inputs) -> tuple[Candidate, ...]:
     used = used_values(plan, inputs.exemption, uses_grid(plan, inputs))
     found = [c for item in used for c in item.alternatives]
     found.extend(plan.rules.revaluations)
+    return tuple(dict.fromkeys(found))
+
+
+def plan_candidates(plan: MonthPlan) -> tuple[Candidate, ...]:
+    """Every candidate of the month's values, whatever a row's exemption or PAS (the batch
+    tries them all: one that does not touch a row leaves it as it is)."""
+    rules = plan.rules
+    items = [*plan.employee, *plan.employer, *rules.provenance()]
+    found = [c for item in items for c in item.alternatives]
+    found.extend(rules.revaluations)
     return tuple(dict.fromkeys(found))
 
 

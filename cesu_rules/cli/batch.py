@@ -22,6 +22,17 @@ def add_parser(commands: Any) -> None:
     )
     batch.add_argument("input_file", metavar="IN", help="input table (.csv or .parquet)")
     batch.add_argument("--out", metavar="OUT", required=True, help="output (.csv or .parquet)")
+    batch.add_argument(
+        "--provisional",
+        action="store_true",
+        help="accept months after the rulesets, carrying the latest values forward",
+    )
+    batch.add_argument(
+        "--ranges",
+        action="store_true",
+        help="add <figure>_low and <figure>_high: each figure under the candidates of the "
+        "values that are not confirmed",
+    )
     add_reform_option(batch)
     add_rulesets_option(batch)
 
@@ -39,7 +50,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     columns, passed = table_columns(table)
     if passed:
         err.write(f"cesu-rules: note: columns passed through unchanged: {', '.join(passed)}\n")
-    result = compute_batch(columns, ruleset)
+    result = compute_batch(columns, ruleset, provisional=args.provisional, ranges=args.ranges)
     write_table(output_table(table, result), args.out)
     failed = int((~result.ok).sum())
     out.write(

@@ -50,6 +50,13 @@ def add_parser(commands: Any) -> None:
             "value that is not, with the months and figures it touches",
         )
     )
+    prepare = rs.add_parser(
+        "prepare",
+        help="copy the rulesets with next year's entries to fill (the year ahead runbook)",
+    )
+    prepare.add_argument("year", metavar="YEAR", type=int, help="the year after the coverage")
+    prepare.add_argument("--out", metavar="DIR", required=True, help="a new directory")
+    add_rulesets_option(prepare)
     validate = rs.add_parser("validate", help="validate the shipped rulesets or a directory")
     validate.add_argument("directory", metavar="DIR", nargs="?", default=None)
 
@@ -188,9 +195,29 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _prepare(args: argparse.Namespace, out: TextIO) -> int:
+    from ..rules.prepare import prepare_year  # noqa: PLC0415 - imported on use
+
+    prepared = prepare_year(args.rulesets, args.year, args.out)
+    out.write(
+        f"{prepared.directory}: the rulesets with {len(prepared.entries)} entries of "
+        f"{prepared.year} to fill (each carries its latest value, status assumed):\n"
+    )
+    for name, value in prepared.entries:
+        out.write(f"  {name}: {value}\n")
+    out.write(
+        f"next: edit each entry marked 'TO FILL for {prepared.year}', then run "
+        f"cesu-rules rulesets validate {prepared.directory} and "
+        f"cesu-rules rulesets status --rulesets {prepared.directory}\n"
+    )
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.action == "validate":
         return _validate(args, out, err)
+    if args.action == "prepare":
+        return _prepare(args, out)
     ruleset = load_ruleset(args.rulesets) if args.rulesets else None
     if ruleset is None:
         from ..api import default_ruleset  # noqa: PLC0415
