@@ -29,7 +29,7 @@ from .errors import CesuRulesError, Problem
 from .fields import EstimateRequest, estimate_to_json
 from .reform import with_values
 from .rules.loader import Ruleset
-from .rules.reader import Amount, FileChecker, read_model
+from .rules.reader import Amount, FileChecker, read_model, read_user_text
 from .wire import (
     COMPARABLE_FIELDS,
     load_mapping,
@@ -142,9 +142,9 @@ class CheckReport:
 def load_case(path: Path) -> tuple[Case | None, list[Problem]]:
     """The case in ``path``, or the problems that make it invalid (with their places)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(str(path), 1, 1, "", f"cannot read the case: {exc}")]
+        text = read_user_text(path, "case")
+    except CesuRulesError as exc:
+        return None, [Problem(str(path), 1, 1, "", exc.message)]
     case, checker = read_model(text, Case, str(path), is_json=path.suffix == ".json")
     if case is None:
         return None, checker.problems

@@ -34,7 +34,7 @@ from .errors import CesuRulesError, FileError, InputError
 from .numbers import parse_month
 from .rules.loader import Ruleset
 from .rules.reader import Amount as _Amount
-from .rules.reader import FileChecker, read_model
+from .rules.reader import FileChecker, read_model, read_user_text
 from .rules.schema import Territory
 from .rules.snapshot import SUB_CEILING_ACTIVITIES, rules_at
 
@@ -157,12 +157,10 @@ class HouseholdError(FileError):
 
 def load_household(path: str | Path) -> HouseholdFile:
     """Read and check a household file; raises HouseholdError naming the file and place."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    household, checker = read_model(text, HouseholdFile, str(path), is_json=path.suffix == ".json")
+    text = read_user_text(path, "household file")
+    where = "stdin" if str(path) == "-" else str(path)
+    is_json = Path(path).suffix == ".json" or (where == "stdin" and text.lstrip().startswith("{"))
+    household, checker = read_model(text, HouseholdFile, where, is_json=is_json)
     if household is not None:
         _check_household(household, checker)
     if checker.problems or household is None:

@@ -32,9 +32,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import FileError, InputError, Problem
+from .errors import FileError, Problem
 from .rules.loader import Parameter, Ruleset, check_parameter_spec
-from .rules.reader import FileChecker, read_model
+from .rules.reader import FileChecker, read_model, read_user_text
 from .rules.schema import FILE_MODELS
 
 __all__ = ["ReformError", "apply_reform", "load_reform", "with_values"]
@@ -56,13 +56,8 @@ class ReformFile(BaseModel):
 
 def load_reform(path: str | Path, base: Ruleset) -> Ruleset:
     """``base`` with the overrides of the reform file at ``path`` (raises ReformError)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the reform {path}: {exc}") from None
-    return apply_reform(text, base, where=str(path), raw=raw)
+    text = read_user_text(path, "reform")
+    return apply_reform(text, base, where=str(path), raw=text.encode("utf-8"))
 
 
 def apply_reform(

@@ -36,7 +36,7 @@ from .errors import FileError, InputError
 from .fields import BATCH_INPUTS as INPUT_COLUMNS
 from .numbers import month_range
 from .rules.loader import Ruleset
-from .rules.reader import FileChecker, read_model
+from .rules.reader import FileChecker, read_model, read_user_text
 from .tables import columns_from_rows, output_name, read_table, table_columns
 
 __all__ = [
@@ -132,10 +132,7 @@ def _range(
 def load_scenario(path: str | Path) -> tuple[Scenario, dict[str, list[Any]]]:
     """The scenario at ``path`` and its axes expanded to lists (raises ScenarioError)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the scenario {path}: {exc}") from None
+    text = read_user_text(path, "scenario")
     scenario, checker = read_model(text, Scenario, str(path))
     if scenario is None:
         raise ScenarioError(checker.problems)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .calc.estimate import Estimate
 from .errors import FileError, InputError
 from .fields import BATCH_OUTPUTS as OUTPUT_COLUMNS
-from .rules.reader import read_model
+from .rules.reader import read_model, read_user_text
 from .rules.schema import TERRITORIES
 
 __all__ = [
@@ -107,10 +107,7 @@ def load_mapping(path: str | Path | None = None) -> WireMapping:
         )
         where = f"(default) {DEFAULT_MAPPING}"
     else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read the mapping file {path}: {exc.strerror}") from None
+        text = read_user_text(path, "mapping file")
         where = str(path)
     mapping, checker = read_model(text, WireMapping, where)
     if mapping is None:

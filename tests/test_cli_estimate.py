@@ -168,7 +168,9 @@ def test_bad_json_input_is_a_clear_error() -> None:
     assert "--input reads every field from JSON; drop --month" in _error(
         "estimate", "--input", "-", "--month", "2024-04", stdin="{}"
     )
-    assert "cannot read /nonexistent.json" in _error("estimate", "--input", "/nonexistent.json")
+    assert "cannot read the request /nonexistent.json: No such file" in _error(
+        "estimate", "--input", "/nonexistent.json"
+    )
 
 
 def test_schema_command_prints_both_schemas() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from decimal import Decimal
 from typing import Any, TextIO
 
 from ..calc.inputs import INPUTS
@@ -13,6 +12,7 @@ from ..calc.relief import EXEMPTION_CASES
 from ..errors import InputError
 from ..fields import estimate_to_json, request_options
 from ..report import render_estimate
+from ..rules.reader import MAX_BYTES, parse_json, read_user_text
 from ._common import EXIT_OK, add_json_option, add_reform_option, add_rulesets_option, rulesets_for
 
 __all__ = ["add_estimate_inputs", "add_parser", "read_request", "run"]
@@ -77,16 +77,6 @@ def add_parser(commands: Any) -> None:
     )
 
 
-def _load_json(text: str, where: str) -> Any:
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON in {where} at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            code="invalid_json",
-        ) from None
-
-
 def read_request(args: argparse.Namespace, stdin: TextIO) -> tuple[object, dict[str, object]]:
     """(month, options) from the options or from ``--input`` (a JSON object)."""
     if args.input is None:
@@ -104,14 +94,10 @@ def read_request(args: argparse.Namespace, stdin: TextIO) -> tuple[object, dict[
     if given:
         raise InputError(f"--input reads every field from JSON; drop {', '.join(given)}")
     if args.input == "-":
-        text, where = stdin.read(), "stdin"
+        text, where = stdin.read(MAX_BYTES + 1), "stdin"
     else:
-        try:
-            with open(args.input, encoding="utf-8") as handle:
-                text, where = handle.read(), args.input
-        except OSError as exc:
-            raise InputError(f"cannot read {args.input}: {exc.strerror}") from None
-    data = _load_json(text, where)
+        text, where = read_user_text(args.input, "request"), args.input
+    data = parse_json(text, where)
     if not isinstance(data, dict):
         raise InputError(
             f"the JSON in {where} must be an object such as "

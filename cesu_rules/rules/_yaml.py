@@ -29,7 +29,15 @@ try:  # libyaml's parser is several times faster; the pure-Python one gives the 
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-__all__ = ["Located", "Text", "YamlProblem", "compose_document", "locate"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Located",
+    "Text",
+    "YamlProblem",
+    "compose_document",
+    "locate",
+]
 
 _PLAIN_CONSTANTS: dict[str, bool | None] = {
     "true": True,
@@ -134,45 +142,77 @@ def _convert(node: yaml.Node, problems: list[YamlProblem]) -> Any:
     raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
 
 
-def _anchor_problems(text: str) -> list[YamlProblem]:
-    """Anchors and aliases, found from the event stream (only when the text could hold one)."""
-    if "&" not in text and "*" not in text:
-        return []
-    problems = []
+# Limits of a document: a ruleset file, a case, a household, a reform or a request is far
+# smaller; anything larger is refused before it is built (a "billion laughs" file never
+# expands: aliases are refused while the events are read, before any node is composed).
+MAX_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 500_000
+
+
+def _event_problems(text: str) -> list[YamlProblem]:
+    """What makes a document unsafe to build, found from its event stream alone: anchors and
+    aliases, nesting deeper than MAX_DEPTH, more than MAX_NODES nodes. Stops at the first."""
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=_Loader):
+        line, column = _mark_position(event.start_mark)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            line, column = _mark_position(event.start_mark)
-            problems.append(
+            return [
                 YamlProblem(
                     line, column, "YAML anchors and aliases are not allowed: write the value out"
                 )
-            )
-    return problems
+            ]
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return [YamlProblem(line, column, f"nested deeper than {MAX_DEPTH} levels")]
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                return [YamlProblem(line, column, f"more than {MAX_NODES:,} values")]
+    return []
 
 
 def compose_document(text: str) -> tuple[Located | None, list[YamlProblem]]:
     """Parse ``text`` into plain data and its node tree.
 
-    Returns ``(None, problems)`` when the text is not valid YAML, otherwise the located data
-    and the problems found while building it (duplicate keys, tags...). Never raises for bad
-    input.
+    Returns ``(None, problems)`` when the text is not valid YAML, too large, nested too deep
+    or uses anchors and aliases (refused before anything is built), otherwise the located
+    data and the problems found while building it (duplicate keys, tags...). Never raises
+    for bad input.
     """
-    loader = _Loader(text)
+    if len(text) > MAX_BYTES:
+        return None, [YamlProblem(1, 1, f"the document is larger than {MAX_BYTES // 2**20} MiB")]
     try:
-        node = loader.get_single_node()
+        problems = _event_problems(text)
+        node = None if problems else _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [YamlProblem(line, col, f"invalid YAML: {message}")]
+        return None, [_marked(exc)]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked reader errors
         return None, [YamlProblem(1, 1, f"invalid YAML: {exc}")]
+    if problems:
+        return None, problems
+    if node is None:
+        return Located(None, None), []
+    return Located(_convert(node, problems), node), problems
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
     finally:
         loader.dispose()
-    problems = _anchor_problems(text)
-    if node is None:
-        return Located(None, None), problems
-    return Located(_convert(node, problems), node), problems
+
+
+def _marked(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+    return YamlProblem(line, col, f"invalid YAML: {message}")
 
 
 def locate(

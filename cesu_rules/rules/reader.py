@@ -8,18 +8,30 @@ way. :data:`Amount` is the decimal of such a file, read by the one number parser
 from __future__ import annotations
 
 import json
+import re
+import sys
 import types
 import typing
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..numbers import parse_decimal
-from ._yaml import Located, compose_document, locate
+from ._yaml import MAX_BYTES, MAX_DEPTH, Located, compose_document, locate
 
-__all__ = ["Amount", "FileChecker", "Loc", "read_model"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Amount",
+    "FileChecker",
+    "Loc",
+    "parse_json",
+    "read_model",
+    "read_user_text",
+]
 
 Loc = tuple[str | int, ...]
 
@@ -127,6 +139,144 @@ class FileChecker:
 M = TypeVar("M", bound=BaseModel)
 
 
+def read_user_text(path: str | Path, what: str) -> str:
+    """The text of a user's file (``-``: standard input), at most MAX_BYTES of UTF-8.
+
+    Raises :class:`~cesu_rules.errors.InputError` naming the file: missing, unreadable, too
+    large (checked before reading), not UTF-8 (with the byte where it fails).
+    """
+    if str(path) == "-":
+        data = (
+            sys.stdin.buffer.read(MAX_BYTES + 1)
+            if hasattr(sys.stdin, "buffer")
+            else (sys.stdin.read(MAX_BYTES + 1).encode("utf-8"))
+        )
+        where = "stdin"
+    else:
+        where = str(path)
+        try:
+            size = Path(path).stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(
+                    f"{where}: the {what} is {size:,} bytes, more than the {MAX_BYTES // 2**20} "
+                    "MiB a file of this kind may hold",
+                    code="file_too_large",
+                    field=where,
+                )
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(
+                f"cannot read the {what} {where}: {exc.strerror}",
+                code="unreadable_file",
+                field=where,
+            ) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"{where}: the {what} is more than {MAX_BYTES // 2**20} MiB",
+            code="file_too_large",
+            field=where,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{where}: the {what} is not UTF-8 text (byte {exc.start + 1})",
+            code="not_utf8",
+            field=where,
+        ) from None
+
+
+def _depth_problem(text: str) -> tuple[int, int] | None:
+    """The (line, column) where a JSON text nests deeper than MAX_DEPTH, outside strings."""
+    depth = 0
+    in_string = escaped = False
+    line, column = 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(key)
+        seen[key] = value
+    return seen
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows; write a plain decimal")
+
+
+def parse_json(text: str, where: str) -> Any:
+    """A JSON document, read safely: at most MAX_BYTES and MAX_DEPTH levels (checked before
+    parsing), duplicate keys refused (as in YAML), numbers kept exact as Decimal (never a
+    float, never a 5 000-digit integer conversion), NaN and Infinity refused.
+
+    Raises :class:`~cesu_rules.errors.InputError` with the line and column when known.
+    """
+    if len(text) > MAX_BYTES:
+        raise InputError(
+            f"{where}: more than {MAX_BYTES // 2**20} MiB of JSON",
+            code="file_too_large",
+            field=where,
+        )
+    deep = _depth_problem(text)
+    if deep is not None:
+        raise InputError(
+            f"invalid JSON in {where} at line {deep[0]}, column {deep[1]}: nested deeper than "
+            f"{MAX_DEPTH} levels",
+            code="invalid_json",
+            field=where,
+        )
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=_no_constant,
+            object_pairs_hook=_no_duplicates,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON in {where} at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            code="invalid_json",
+            field=where,
+        ) from None
+    except _DuplicateKeyError as exc:
+        raise InputError(
+            f"invalid JSON in {where}: duplicate key {exc.args[0]!r}",
+            code="invalid_json",
+            field=where,
+        ) from None
+    except ValueError as exc:
+        raise InputError(
+            f"invalid JSON in {where}: {exc}", code="invalid_json", field=where
+        ) from None
+
+
 def read_model(
     text: str, model: type[M], where: str, *, is_json: bool = False
 ) -> tuple[M | None, FileChecker]:
@@ -138,10 +288,15 @@ def read_model(
     """
     if is_json:
         try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
+            parse_json(text, where)
+        except InputError as exc:
             checker = FileChecker(where, "", None)
-            checker.add_at(exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
+            position = re.search(r"at line (\d+), column (\d+): (.*)$", exc.message)
+            if position:
+                line, column = int(position.group(1)), int(position.group(2))
+                checker.add_at(line, column, f"invalid JSON: {position.group(3)}")
+            else:
+                checker.add_at(1, 1, exc.message.removeprefix(f"invalid JSON in {where}: "))
             return None, checker
     located, yaml_problems = compose_document(text)
     checker = FileChecker(where, "", located)
