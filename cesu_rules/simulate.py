@@ -35,6 +35,7 @@ from .calc.rounding import euros
 from .errors import FileError, InputError
 from .fields import BATCH_INPUTS as INPUT_COLUMNS
 from .numbers import month_range
+from .output import outputs
 from .rules.loader import Ruleset
 from .rules.reader import FileChecker, read_model, read_user_text
 from .tables import columns_from_rows, output_name, read_table, table_columns
@@ -337,10 +338,21 @@ def render_summary(result: SimulationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_result(result: SimulationResult, path: str | Path) -> None:
-    """CSV, JSON or Parquet (by extension), written whole or not at all."""
-    path = Path(path)
-    suffix = path.suffix
+RESULT_SUFFIXES = (".csv", ".json", ".parquet")
+PLOT_SUFFIXES = (".png", ".svg")
+
+
+def write_result(result: SimulationResult, path: str | Path, fmt: str | None = None) -> None:
+    """Write every row as CSV, JSON or Parquet (``fmt``, default: the extension), whole or
+    not at all."""
+    with outputs() as out:
+        write_result_to(
+            result, out.target(path, suffixes=RESULT_SUFFIXES), fmt or Path(path).suffix
+        )
+
+
+def write_result_to(result: SimulationResult, path: Path, suffix: str) -> None:
+    """Write every row to ``path`` (a temporary file of :class:`cesu_rules.output.Outputs`)."""
     if suffix == ".json":
         import json  # noqa: PLC0415
 
@@ -354,17 +366,9 @@ def write_result(result: SimulationResult, path: str | Path) -> None:
         text = json.dumps(
             {"label": result.label, "rows": payload}, ensure_ascii=False, indent=1, default=str
         )
-        partial = path.with_name(path.name + ".partial")
-        try:
-            partial.write_text(text + "\n", encoding="utf-8")
-            partial.replace(path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise InputError(f"cannot write {path}: {exc.strerror}") from None
+        path.write_text(text + "\n", encoding="utf-8")
         return
-    if suffix not in (".csv", ".parquet"):
-        raise InputError(f"{path}: the output must be .csv, .json or .parquet")
-    from .tables import write_table  # noqa: PLC0415
+    from .tables import write_table_to  # noqa: PLC0415
 
     pa = require_pyarrow()
     names = list(result.rows[0]) if result.rows else []
@@ -375,11 +379,22 @@ def write_result(result: SimulationResult, path: str | Path) -> None:
             data[name] = pa.array(values, type=pa.decimal128(20, 2))
         else:
             data[name] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
-    write_table(pa.table(data), path)
+    write_table_to(pa.table(data), path, suffix)
 
 
-def plot_result(result: SimulationResult, scenario: Scenario, path: str | Path) -> None:
-    """A line chart of ``plot.y`` against ``plot.x``, one line per series (and baseline)."""
+def plot_result(
+    result: SimulationResult, scenario: Scenario, path: str | Path, fmt: str | None = None
+) -> None:
+    """Draw ``plot.y`` against ``plot.x``, one line per series (and baseline), as PNG or SVG
+    (``fmt``, default: the extension), whole or not at all."""
+    with outputs() as out:
+        plot_result_to(
+            result, scenario, out.target(path, suffixes=PLOT_SUFFIXES), fmt or Path(path).suffix
+        )
+
+
+def plot_result_to(result: SimulationResult, scenario: Scenario, path: Path, fmt: str) -> None:
+    """Draw the chart to ``path`` (a temporary file of :class:`cesu_rules.output.Outputs`)."""
     if scenario.plot is None:
         raise InputError(
             "the scenario has no 'plot' section: add plot: {x: <axis>, y: <figure>} to draw a chart"
@@ -392,9 +407,6 @@ def plot_result(result: SimulationResult, scenario: Scenario, path: str | Path) 
     except ImportError:  # pragma: no cover - depends on the installation
         raise InputError("plots need matplotlib: pip install 'cesu-rules[plot]'") from None
     spec = scenario.plot
-    path = Path(path)
-    if path.suffix not in (".png", ".svg"):
-        raise InputError(f"{path}: a chart is written as .png or .svg")
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in result.rows:
         if r["error"]:
@@ -426,12 +438,7 @@ def plot_result(result: SimulationResult, scenario: Scenario, path: str | Path) 
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    partial = path.with_name(path.name + ".partial" + path.suffix)
     try:
-        fig.savefig(partial)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+        fig.savefig(path, format=fmt.lstrip("."))
     finally:
         plt.close(fig)

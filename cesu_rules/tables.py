@@ -26,6 +26,7 @@ from .numbers import (
     PLAIN_RULES,
     SHOWN_CHARACTERS,
 )
+from .output import outputs
 
 __all__ = [
     "columns_from_rows",
@@ -34,6 +35,7 @@ __all__ = [
     "read_table",
     "table_columns",
     "write_table",
+    "write_table_to",
 ]
 
 _INPUT_NAMES = frozenset(name for name, _ in INPUTS)
@@ -252,23 +254,24 @@ def output_name(figure: str) -> str:
     return f"{figure}_out" if figure in _INPUT_NAMES else figure
 
 
+TABLE_SUFFIXES = (".csv", ".parquet")
+
+
 def write_table(table: Any, path: str | Path) -> None:
-    """Write CSV or Parquet, whole or not at all (a partial file is never left behind)."""
+    """Write CSV or Parquet (by extension), whole or not at all."""
+    with outputs() as out:
+        write_table_to(table, out.target(path, suffixes=TABLE_SUFFIXES), Path(path).suffix)
+
+
+def write_table_to(table: Any, path: Path, fmt: str) -> None:
+    """Write a table as ``fmt`` (``.csv`` or ``.parquet``) to ``path`` (a temporary file
+    of :class:`cesu_rules.output.Outputs`)."""
     require_pyarrow()
-    path = Path(path)
-    if path.suffix not in (".csv", ".parquet"):
-        raise InputError(f"{path}: the output must be a .csv or .parquet file")
-    partial = path.with_name(path.name + ".partial")
-    try:
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq  # noqa: PLC0415
+    if fmt == ".parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
 
-            pq.write_table(table, partial)
-        else:
-            import pyarrow.csv as pcsv  # noqa: PLC0415
+        pq.write_table(table, path)
+    else:
+        import pyarrow.csv as pcsv  # noqa: PLC0415
 
-            pcsv.write_csv(table, partial)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+        pcsv.write_csv(table, path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -20,7 +21,19 @@ from ..errors import CesuRulesError, RulesetValidationError
 from . import batch, check, estimate, household, rulesets, schema, simulate, wire
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main", "run"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+    "run",
+]
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 def build_parser() -> Parser:
@@ -68,6 +81,12 @@ def main(
         return _dispatch(args, out, err, stdin)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
+    except KeyboardInterrupt:
+        err.write("cesu-rules: interrupted; no output file was written\n")
+        return EXIT_INTERRUPTED
+    except Terminated:
+        err.write("cesu-rules: terminated; no output file was written\n")
+        return EXIT_TERMINATED
     except UsageError as exc:
         error = CesuRulesError(str(exc), code="usage")
     except RulesetValidationError as exc:
@@ -88,8 +107,18 @@ def main(
     return EXIT_USAGE
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that every output is cleaned up."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def run() -> None:
-    """Console-script entry point: exit quietly when the reader closes the pipe (| head)."""
+    """Console-script entry point: exit quietly when the reader closes the pipe (| head);
+    Ctrl-C and SIGTERM stop cleanly (no traceback, no partial file; exit 130 and 143)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         status = main()
         sys.stdout.flush()

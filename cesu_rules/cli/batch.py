@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ..errors import OutputError
+from ..output import outputs
 from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
 
 __all__ = ["add_parser", "run"]
@@ -41,17 +41,17 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pathlib import Path  # noqa: PLC0415
 
     from ..batch import compute_batch  # noqa: PLC0415 - needs numpy, imported on use
-    from ..tables import output_table, read_table, table_columns, write_table  # noqa: PLC0415
+    from ..tables import TABLE_SUFFIXES, output_table, read_table, table_columns, write_table_to  # noqa: PLC0415
 
-    if Path(args.out).exists() and Path(args.out).resolve() == Path(args.input_file).resolve():
-        raise OutputError(f"{args.out} is also the input; write the output elsewhere")
-    ruleset, _ = rulesets_for(args)
-    table = read_table(args.input_file)
-    columns, passed = table_columns(table)
-    if passed:
-        err.write(f"cesu-rules: note: columns passed through unchanged: {', '.join(passed)}\n")
-    result = compute_batch(columns, ruleset, provisional=args.provisional, ranges=args.ranges)
-    write_table(output_table(table, result), args.out)
+    with outputs([args.input_file]) as files:
+        target = files.target(args.out, suffixes=TABLE_SUFFIXES)
+        ruleset, _ = rulesets_for(args)
+        table = read_table(args.input_file)
+        columns, passed = table_columns(table)
+        if passed:
+            err.write(f"cesu-rules: note: columns passed through unchanged: {', '.join(passed)}\n")
+        result = compute_batch(columns, ruleset, provisional=args.provisional, ranges=args.ranges)
+        write_table_to(output_table(table, result), target, Path(args.out).suffix)
     failed = int((~result.ok).sum())
     out.write(
         f"{len(result.codes):,} rows computed into {args.out} ({failed:,} with an error, see "

@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from ..output import outputs
 from ._common import add_json_option
-from .output import write_text
 
 __all__ = ["add_parser", "run"]
 
@@ -29,9 +29,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..checks import run_paths  # noqa: PLC0415 - imported on use
     from ..checks_report import render_report, report_to_json, report_to_junit  # noqa: PLC0415
 
-    report = run_paths(args.paths)
-    if args.junit:
-        write_text(args.junit, report_to_junit(report).decode("utf-8"), inputs=args.paths)
+    with outputs(args.paths) as files:
+        junit = files.target(args.junit, suffixes=(".xml",)) if args.junit else None
+        report = run_paths(args.paths)
+        if junit is not None:
+            junit.write_bytes(report_to_junit(report))
     if args.json:
         json.dump(report_to_json(report), out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from ..output import outputs
 from ._common import EXIT_OK, add_json_option, add_rulesets_option, rulesets_for
-from .output import write_text
 
 __all__ = ["add_parser", "run"]
 
@@ -31,15 +31,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..household_report import render_household  # noqa: PLC0415
     from ..household_report import report_to_json as household_to_json  # noqa: PLC0415
 
-    household = load_household(args.file)
-    ruleset, _ = rulesets_for(args)
-    report = compute_household(household, ruleset, source=args.file)
-    if args.json:
-        text = json.dumps(household_to_json(report), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = render_household(report)
-    if args.out:
-        write_text(args.out, text, inputs=[args.file])
-    else:
-        out.write(text)
+    with outputs([args.file]) as files:
+        target = files.target(args.out) if args.out else None
+        household = load_household(args.file)
+        ruleset, _ = rulesets_for(args)
+        report = compute_household(household, ruleset, source=args.file)
+        if args.json:
+            text = json.dumps(household_to_json(report), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = render_household(report)
+        if target is not None:
+            target.write_text(text, encoding="utf-8")
+        else:
+            out.write(text)
     return EXIT_OK

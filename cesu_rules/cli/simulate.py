@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import InputError
+from ..output import outputs
 from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
 
 __all__ = ["add_parser", "run"]
@@ -36,37 +37,43 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..reform import load_reform  # noqa: PLC0415
     from ..simulate import (  # noqa: PLC0415
+        PLOT_SUFFIXES,
+        RESULT_SUFFIXES,
         load_scenario,
-        plot_result,
+        plot_result_to,
         render_summary,
         run_scenario,
-        write_result,
+        write_result_to,
     )
 
-    scenario, axes = load_scenario(args.scenario)
-    if args.plot and scenario.plot is None:
-        raise InputError(
-            f"{args.scenario}: --plot needs a 'plot' section in the scenario, "
-            "such as plot: {x: hours, y: total_cost}"
+    with outputs([args.scenario]) as files:
+        # Every output is declared (and checked) before anything is computed.
+        rows = files.target(args.out, suffixes=RESULT_SUFFIXES) if args.out else None
+        chart = files.target(args.plot, suffixes=PLOT_SUFFIXES) if args.plot else None
+        scenario, axes = load_scenario(args.scenario)
+        if chart is not None and scenario.plot is None:
+            raise InputError(
+                f"{args.scenario}: --plot needs a 'plot' section in the scenario, "
+                "such as plot: {x: hours, y: total_cost}"
+            )
+        ruleset, base = rulesets_for(args)
+        baseline = None
+        if args.compare is not None:
+            baseline = base if args.compare == "shipped" else load_reform(Path(args.compare), base)
+        elif args.reform:
+            baseline = base
+        result = run_scenario(
+            scenario,
+            axes,
+            ruleset,
+            baseline=baseline,
+            base_dir=Path(args.scenario).parent,
+            progress=sys.stderr.isatty(),
         )
-    ruleset, base = rulesets_for(args)
-    baseline = None
-    if args.compare is not None:
-        baseline = base if args.compare == "shipped" else load_reform(Path(args.compare), base)
-    elif args.reform:
-        baseline = base
-    result = run_scenario(
-        scenario,
-        axes,
-        ruleset,
-        baseline=baseline,
-        base_dir=Path(args.scenario).parent,
-        progress=sys.stderr.isatty(),
-    )
-    if args.out:
-        write_result(result, args.out)
-    if args.plot:
-        plot_result(result, scenario, args.plot)
+        if rows is not None:
+            write_result_to(result, rows, Path(args.out).suffix)
+        if chart is not None:
+            plot_result_to(result, scenario, chart, Path(args.plot).suffix)
     out.write(render_summary(result))
     for target in (args.out, args.plot):
         if target:
