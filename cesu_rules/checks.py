@@ -84,7 +84,9 @@ class Case(_Strict):
     expected_lines: dict[Literal["employee", "employer"], dict[str, Amount]] = Field(
         default_factory=dict
     )
-    tolerance: Amount = Decimal("0.00")
+    tolerance: Amount = Field(
+        default=Decimal("0.00"), ge=0, description="euros, at least 0.00 (to the cent)"
+    )
     known_mismatch: str | None = Field(
         default=None, description="why the engine does not reproduce this source (kept visible)"
     )

@@ -32,9 +32,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import FileError, Problem
+from .errors import FileError, InputError, Problem
 from .rules.loader import Parameter, Ruleset, check_parameter_spec
-from .rules.reader import FileChecker, read_model, read_user_text
+from .rules.reader import FileChecker, Loc, read_model, read_user_text
 from .rules.schema import FILE_MODELS
 
 __all__ = ["ReformError", "apply_reform", "load_reform", "with_values"]
@@ -63,6 +63,19 @@ def load_reform(path: str | Path, base: Ruleset) -> Ruleset:
 def apply_reform(
     text: str, base: Ruleset, *, where: str = "reform", raw: bytes | None = None
 ) -> Ruleset:
+    if not isinstance(text, str):
+        raise InputError(
+            f"a reform is the text of a reform file (YAML), got a {type(text).__name__}",
+            code="invalid_reform",
+            field="reform",
+        )
+    if not isinstance(base, Ruleset):
+        raise InputError(
+            f"a reform applies to a Ruleset (cesu_rules.load_ruleset()), got a "
+            f"{type(base).__name__}",
+            code="invalid_ruleset",
+            field="ruleset",
+        )
     reform, checker = read_model(text, ReformFile, where)
     if reform is None:
         raise ReformError(checker.problems)
@@ -98,6 +111,29 @@ def apply_reform(
     )
 
 
+class _OverridesChecker(FileChecker):
+    """Places the problems of a merged parameter on the user's own entries: ``values[k]`` of
+    the merged list is ``overrides.<name>[k - kept]`` of the reform file (the kept shipped
+    values come first)."""
+
+    def __init__(self, outer: FileChecker, name: str, kept: int) -> None:
+        super().__init__(outer.path, "", None)
+        self.outer, self.name, self.kept = outer, name, kept
+        self.problems = outer.problems
+
+    def add(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        if len(loc) >= 2 and loc[0] == "values" and isinstance(loc[1], int):
+            index = loc[1] - self.kept
+            if index >= 0:
+                self.outer.add(("overrides", self.name, index, *loc[2:]), message, key=key)
+                return
+            message = f"the shipped value #{loc[1] + 1} it keeps: {message}"
+        self.outer.add(("overrides", self.name), message, key=key)
+
+    def add_at(self, line: int, column: int, message: str) -> None:
+        self.outer.add(("overrides", self.name), message)
+
+
 def _merge(
     param: Parameter,
     entries: list[dict[str, Any]],
@@ -121,6 +157,7 @@ def _merge(
         completed.append(data)
     model = FILE_MODELS[param.kind]
     base_data = param.spec.model_dump(by_alias=True, exclude_none=True)
+    keep: list[Any] = []
     try:
         first = model.model_validate({**base_data, "values": completed}).values[0].start
         keep = [v for v in param.spec.values if v.start < first]
@@ -132,15 +169,10 @@ def _merge(
             }
         )
     except ValidationError as exc:
-        nested = FileChecker(checker.path, name, None)
-        nested.pydantic(exc, model)
-        for problem in nested.problems:
-            checker.add(("overrides", name), problem.message)
+        _OverridesChecker(checker, name, len(keep)).pydantic(exc, model)
         return None
-    problems = check_parameter_spec(spec, checker.path, name)
-    for problem in problems:
-        checker.add(("overrides", name), problem.message)
-    if problems:
+    placed = _OverridesChecker(checker, name, len(keep))
+    if check_parameter_spec(spec, checker.path, name, placed):
         return None
     return Parameter(
         name, f"{param.path} + reform", spec, tuple(v.start for v in spec.values), param.references

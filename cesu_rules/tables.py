@@ -11,6 +11,7 @@ repeat the input columns and add the figures (decimal, two places), ``error_code
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -93,9 +94,7 @@ def read_table(path: str | Path) -> Any:
         if path.suffix == ".csv":
             import pyarrow.csv as pcsv  # noqa: PLC0415
 
-            with path.open("rb") as handle:
-                header = handle.readline().decode("utf-8").strip().split(",")
-            names = [h.strip().strip('"') for h in header]
+            names = _csv_header(path)
             return pcsv.read_csv(
                 path,
                 convert_options=pcsv.ConvertOptions(
@@ -105,6 +104,15 @@ def read_table(path: str | Path) -> Any:
     except (OSError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from None
     raise InputError(f"{path}: give a .csv or .parquet file")
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file, read with a real CSV parser (quoted names, commas or
+    quotes inside them), so that every column is read as text, byte for byte."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            return row
+    raise InputError(f"{path}: the file is empty (no header line)", code="empty_table")
 
 
 def _text(pa: Any, pc: Any, array: Any) -> Any:

@@ -71,6 +71,8 @@ RELIEFS: tuple[str, ...] = Relief.__args__  # type: ignore[attr-defined]
 KINDS = ("scalar", "contribution", "bareme", "policy")
 
 _DECIMAL_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_MAX_WHOLE_DIGITS = 9
+_MAX_DECIMALS = 6
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_RE = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
@@ -89,6 +91,12 @@ def _decimal_from_text(value: Any) -> Decimal:
         raise ValueError(
             "expected a decimal number written with digits and an optional dot, such as 13.00 "
             f"(got {str(value)!r})"
+        )
+    whole, _, decimals = value.lstrip("-").partition(".")
+    if len(whole.lstrip("0")) > _MAX_WHOLE_DIGITS or len(decimals) > _MAX_DECIMALS:
+        raise ValueError(
+            f"{str(value)[:30]!r} is out of range: at most {_MAX_WHOLE_DIGITS} digits before the "
+            f"point and {_MAX_DECIMALS} after (amounts, rates and hours of the Cesu fit easily)"
         )
     return Decimal(value)
 

@@ -172,10 +172,13 @@ def _check_units(spec: ParameterFile, checker: FileChecker) -> None:
         checker.add(("threshold_unit",), "grid thresholds are in 'eur'")
 
 
-def check_parameter_spec(spec: ParameterFile, path: str, name: str) -> list[Problem]:
+def check_parameter_spec(
+    spec: ParameterFile, path: str, name: str, checker: FileChecker | None = None
+) -> list[Problem]:
     """The problems of an already-parsed parameter (units, dates, statuses, payloads);
-    used to validate parameters built in memory, such as reform overlays."""
-    checker = FileChecker(path, name, None)
+    used to validate parameters built in memory, such as reform overlays (whose checker
+    places each problem on the user's own entry)."""
+    checker = checker or FileChecker(path, name, None)
     _check_units(spec, checker)
     _check_entries(spec, checker)
     return checker.problems
