@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TextIO
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -155,9 +155,10 @@ class HouseholdError(FileError):
 # Reading
 
 
-def load_household(path: str | Path) -> HouseholdFile:
-    """Read and check a household file; raises HouseholdError naming the file and place."""
-    text = read_user_text(path, "household file")
+def load_household(path: str | Path, stdin: TextIO | None = None) -> HouseholdFile:
+    """Read and check a household file (``-``: ``stdin``, default the process's standard
+    input); raises HouseholdError naming the file and place."""
+    text = read_user_text(path, "household file", stdin)
     where = "stdin" if str(path) == "-" else str(path)
     is_json = Path(path).suffix == ".json" or (where == "stdin" and text.lstrip().startswith("{"))
     household, checker = read_model(text, HouseholdFile, where, is_json=is_json)

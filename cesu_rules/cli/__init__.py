@@ -56,7 +56,7 @@ def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO) -> int:
         "check": lambda: check.run(args, out),  # type: ignore[arg-type]
         "simulate": lambda: simulate.run(args, out),  # type: ignore[arg-type]
         "batch": lambda: batch.run(args, out, err),  # type: ignore[arg-type]
-        "household": lambda: household.run(args, out),  # type: ignore[arg-type]
+        "household": lambda: household.run(args, out, stdin),  # type: ignore[arg-type]
         "wire": lambda: wire.run(args, out, err, stdin),  # type: ignore[arg-type]
         "schema": lambda: schema.run(args, out),  # type: ignore[arg-type]
         "rulesets": lambda: rulesets.run(args, out, err),  # type: ignore[arg-type]

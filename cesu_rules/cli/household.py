@@ -26,14 +26,14 @@ def add_parser(commands: Any) -> None:
     add_rulesets_option(household)
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     from ..household import compute_household, load_household  # noqa: PLC0415 - on use
     from ..household_report import render_household  # noqa: PLC0415
     from ..household_report import report_to_json as household_to_json  # noqa: PLC0415
 
     with outputs([args.file]) as files:
         target = files.target(args.out) if args.out else None
-        household = load_household(args.file)
+        household = load_household(args.file, stdin)
         ruleset, _ = rulesets_for(args)
         report = compute_household(household, ruleset, source=args.file)
         if args.json:

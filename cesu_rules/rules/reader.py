@@ -14,7 +14,7 @@ import types
 import typing
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
@@ -139,43 +139,39 @@ class FileChecker:
 M = TypeVar("M", bound=BaseModel)
 
 
-def read_user_text(path: str | Path, what: str) -> str:
-    """The text of a user's file (``-``: standard input), at most MAX_BYTES of UTF-8.
+def read_user_text(path: str | Path, what: str, stdin: TextIO | None = None) -> str:
+    """The text of a user's file (``-``: ``stdin``, default the process's standard input),
+    at most MAX_BYTES of UTF-8.
 
     Raises :class:`~cesu_rules.errors.InputError` naming the file: missing, unreadable, too
     large (checked before reading), not UTF-8 (with the byte where it fails).
     """
     if str(path) == "-":
-        data = (
-            sys.stdin.buffer.read(MAX_BYTES + 1)
-            if hasattr(sys.stdin, "buffer")
-            else (sys.stdin.read(MAX_BYTES + 1).encode("utf-8"))
-        )
-        where = "stdin"
-    else:
-        where = str(path)
-        try:
-            size = Path(path).stat().st_size
-            if size > MAX_BYTES:
-                raise InputError(
-                    f"{where}: the {what} is {size:,} bytes, more than the {MAX_BYTES // 2**20} "
-                    "MiB a file of this kind may hold",
-                    code="file_too_large",
-                    field=where,
-                )
-            data = Path(path).read_bytes()
-        except OSError as exc:
+        text = (stdin or sys.stdin).read(MAX_BYTES + 1)
+        if len(text) > MAX_BYTES:
             raise InputError(
-                f"cannot read the {what} {where}: {exc.strerror}",
-                code="unreadable_file",
+                f"stdin: the {what} is more than {MAX_BYTES // 2**20} MiB",
+                code="file_too_large",
+                field="stdin",
+            )
+        return text
+    where = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                f"{where}: the {what} is {size:,} bytes, more than the {MAX_BYTES // 2**20} "
+                "MiB a file of this kind may hold",
+                code="file_too_large",
                 field=where,
-            ) from None
-    if len(data) > MAX_BYTES:
+            )
+        data = Path(path).read_bytes()
+    except OSError as exc:
         raise InputError(
-            f"{where}: the {what} is more than {MAX_BYTES // 2**20} MiB",
-            code="file_too_large",
+            f"cannot read the {what} {where}: {exc.strerror}",
+            code="unreadable_file",
             field=where,
-        )
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
