@@ -31,6 +31,7 @@ from .calc.relief import EXEMPTION_CODES
 from .calc.stack import stack_plans
 from .calc.validation import check_inputs_v
 from .errors import CesuRulesError
+from .extras import require
 from .fields import BATCH_OUTPUTS
 from .rules.loader import Ruleset
 from .rules.snapshot import rules_at
@@ -74,21 +75,11 @@ class BatchError(CesuRulesError):
 
 
 def require_numpy() -> Any:
-    try:
-        import numpy  # noqa: PLC0415 - optional dependency, imported on use
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise BatchError("the batch engine needs numpy: pip install 'cesu-rules[batch]'") from None
-    return numpy
+    return require("numpy", "batch", "the batch engine")
 
 
 def require_pyarrow() -> Any:
-    try:
-        import pyarrow  # noqa: PLC0415 - optional dependency, imported on use
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise BatchError(
-            "the batch engine needs pyarrow: pip install 'cesu-rules[batch]'"
-        ) from None
-    return pyarrow
+    return require("pyarrow", "batch", "the batch engine")
 
 
 class Column(NamedTuple):

@@ -314,7 +314,9 @@ def _month(
             for eid, p in pays
         ]
     except CesuRulesError as exc:
-        raise InputError(f"{where}: {exc}") from None
+        raise InputError(
+            f"{where}: {exc}", code=exc.code, field=exc.field, value=exc.value
+        ) from None
     if capped and cap is None:  # one employee: the cap is the estimate's own
         shown = estimates[0][1].exemption_cap
     else:

@@ -23,18 +23,19 @@ import statistics
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .batch import OUTPUT_COLUMNS, compute_batch, require_numpy, require_pyarrow
+from .calc.inputs import read_value
 from .calc.rounding import euros
-from .errors import FileError, InputError
+from .errors import CesuRulesError, FileError, InputError
+from .extras import require
 from .fields import BATCH_INPUTS as INPUT_COLUMNS
-from .numbers import month_range
+from .numbers import month_range, parse_decimal, parse_month
 from .output import outputs
 from .rules.loader import Ruleset
 from .rules.reader import FileChecker, read_model, read_user_text
@@ -60,6 +61,7 @@ SUMMARY_METRICS = (
     "cost_after_credit",
 )
 _MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+_MAX_AXIS = 10_000_000  # values on one axis; the grid itself is limited by max_rows
 
 
 class ScenarioError(FileError):
@@ -101,33 +103,32 @@ class SimulationResult:
 def _range(
     spec: Mapping[str, Any], where: tuple[str | int, ...], checker: FileChecker, name: str
 ) -> list[Any]:
-    unknown = set(spec) - {"from", "to", "step"}
-    if unknown:
-        checker.add(where, f"a range has from, to and step (unknown: {', '.join(sorted(unknown))})")
+    unknown = sorted(set(spec) - {"from", "to", "step"})
+    missing = sorted({"from", "to"} - set(spec))
+    if unknown or missing:
+        wrong = f"unknown: {', '.join(unknown)}" if unknown else f"missing: {', '.join(missing)}"
+        checker.add(where, f"a range is {{from: ..., to: ..., step: ...}} ({wrong})")
         return []
-    if name == "month":
-        try:
-            start = date.fromisoformat(f"{spec['from']}-01")
-            end = date.fromisoformat(f"{spec['to']}-01")
-        except (KeyError, ValueError):
-            checker.add(where, "a month range is {from: YYYY-MM, to: YYYY-MM}")
-            return []
-        return [f"{m:%Y-%m}" for m in month_range(start, end)]
     try:
-        low, high = Decimal(str(spec["from"])), Decimal(str(spec["to"]))
-        step = Decimal(str(spec.get("step", 1)))
-    except (KeyError, InvalidOperation):
-        checker.add(where, "a range is {from: N, to: N, step: N} with decimal numbers")
+        if name == "month":
+            start = parse_month(spec["from"], field=f"{name}.from")
+            end = parse_month(spec["to"], field=f"{name}.to")
+            return [f"{m:%Y-%m}" for m in month_range(start, end)]
+        example = "0.5"
+        low = parse_decimal(spec["from"], field=f"{name}.from", example=example, signed=True)
+        high = parse_decimal(spec["to"], field=f"{name}.to", example=example, signed=True)
+        step = parse_decimal(spec.get("step", 1), field=f"{name}.step", example=example)
+    except CesuRulesError as exc:
+        checker.add(where, exc.message)
         return []
     if step <= 0:
         checker.add(where, f"step must be more than 0 (got {step})")
         return []
-    numbers: list[Any] = []
-    value = low
-    while value <= high and len(numbers) <= 10_000_000:
-        numbers.append(value)
-        value += step
-    return numbers
+    count = int((high - low) / step) + 1 if high >= low else 0
+    if count > _MAX_AXIS:
+        checker.add(where, f"this range has {count:,} values, above the limit of {_MAX_AXIS:,}")
+        return []
+    return [low + i * step for i in range(count)]
 
 
 def load_scenario(path: str | Path) -> tuple[Scenario, dict[str, list[Any]]]:
@@ -184,8 +185,26 @@ def _expand_axes(scenario: Scenario, checker: FileChecker) -> dict[str, list[Any
             values = [spec]
         if not values and not checker.problems:
             checker.add(("axes", name), "this axis has no value: the grid would be empty")
+        if isinstance(spec, list):
+            for i, value in enumerate(values):
+                _check_value(name, value, ("axes", name, i), checker)
+        elif not isinstance(spec, dict):
+            _check_value(name, spec, ("axes", name), checker)
         axes[name] = values
+    for name, value in scenario.fixed.items():
+        if name in INPUT_COLUMNS:
+            _check_value(name, value, ("fixed", name), checker)
     return axes
+
+
+def _check_value(
+    name: str, value: object, where: tuple[str | int, ...], checker: FileChecker
+) -> None:
+    """A fixed or axis value read with the one input parser, the refusal placed on its line."""
+    try:
+        read_value(name, value)
+    except CesuRulesError as exc:
+        checker.add(where, exc.message)
 
 
 def _check_plot(scenario: Scenario, checker: FileChecker) -> None:
@@ -271,7 +290,8 @@ def run_scenario(
         if n > scenario.max_rows:
             raise InputError(
                 f"{table_path} has {n:,} rows, above the limit of "
-                f"{scenario.max_rows:,}: run `cesu-rules batch` on it"
+                f"{scenario.max_rows:,}: run `cesu-rules batch` on it",
+                code="too_many_rows",
             )
         inputs = [_echo(columns, i) for i in range(n)]
     else:
@@ -397,15 +417,12 @@ def plot_result_to(result: SimulationResult, scenario: Scenario, path: Path, fmt
     """Draw the chart to ``path`` (a temporary file of :class:`cesu_rules.output.Outputs`)."""
     if scenario.plot is None:
         raise InputError(
-            "the scenario has no 'plot' section: add plot: {x: <axis>, y: <figure>} to draw a chart"
+            "the scenario has no 'plot' section: add plot: {x: <axis>, y: <figure>} to draw "
+            "a chart",
+            code="no_plot",
         )
-    try:
-        import matplotlib  # noqa: PLC0415
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise InputError("plots need matplotlib: pip install 'cesu-rules[plot]'") from None
+    require("matplotlib", "plot", "a chart").use("Agg")
+    plt: Any = require("matplotlib.pyplot", "plot", "a chart")
     spec = scenario.plot
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in result.rows:

@@ -102,8 +102,8 @@ def read_table(path: str | Path) -> Any:
                 ),
             )
     except (OSError, pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    raise InputError(f"{path}: give a .csv or .parquet file")
+        raise InputError(f"cannot read {path}: {exc}", code="unreadable_file") from None
+    raise InputError(f"{path}: give a .csv or .parquet file", code="bad_input_type")
 
 
 def _csv_header(path: Path) -> list[str]:

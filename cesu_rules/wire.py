@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .calc.estimate import Estimate
 from .errors import FileError, InputError
 from .fields import BATCH_OUTPUTS as OUTPUT_COLUMNS
+from .numbers import parse_decimal
 from .rules.reader import read_model, read_user_text
 from .rules.schema import TERRITORIES
 
@@ -119,7 +120,11 @@ def territory_of_postal_code(code: str) -> str:
     """The territory of a French postal code (Alsace-Moselle: 57, 67, 68)."""
     code = code.strip()
     if len(code) != 5 or not code.isdigit():
-        raise InputError(f"a postal code has 5 digits, such as 75011 (got {code!r})")
+        raise InputError(
+            f"a postal code has 5 digits, such as 75011 (got {code!r})",
+            code="invalid_postal_code",
+            value=code,
+        )
     overseas = {
         "971": "guadeloupe",
         "972": "martinique",
@@ -135,12 +140,8 @@ def territory_of_postal_code(code: str) -> str:
 
 
 def _decimal(value: Any, field: str) -> Decimal:
-    if isinstance(value, bool):
-        raise InputError(f"wire field {field} must be a number, got {value!r}")
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        raise InputError(f"wire field {field} must be a number, got {value!r}") from None
+    """A number of the wire, read with the one number parser."""
+    return parse_decimal(value, field=f"wire field {field}", example="126.00")
 
 
 def request_to_inputs(mapping: WireMapping, request: dict[str, Any]) -> dict[str, Any]:
@@ -153,13 +154,15 @@ def request_to_inputs(mapping: WireMapping, request: dict[str, Any]) -> dict[str
     inputs: dict[str, Any] = {}
     hours_field = req.hours
     if hours_field not in request:
-        raise InputError(f"the wire request has no {hours_field!r} (hours)")
+        raise InputError(f"the wire request has no {hours_field!r} (hours)", code="invalid_wire")
     inputs["hours"] = _decimal(request[hours_field], hours_field)
     wages = [(name, getattr(req, name)) for name in ("net_monthly", "net_hourly")]
     given = [(name, wire) for name, wire in wages if wire is not None and wire in request]
     if len(given) != 1:
         names = " or ".join(wire for _, wire in wages if wire is not None)
-        raise InputError(f"the wire request needs exactly one wage field ({names})")
+        raise InputError(
+            f"the wire request needs exactly one wage field ({names})", code="invalid_wire"
+        )
     name, wire = given[0]
     inputs[name] = _decimal(request[wire], wire)
     for postal in (req.employer_postal_code, req.employee_postal_code):
@@ -186,7 +189,9 @@ def response_to_expected(
         previous = expected.get(engine)
         if previous is not None and previous != amount:
             raise InputError(
-                f"the wire response gives two values for {engine}: {previous} and {amount} ({wire})"
+                f"the wire response gives two values for {engine}: {previous} and {amount} "
+                f"({wire})",
+                code="invalid_wire",
             )
         expected[engine] = amount
     return expected, sorted(ignored) + [f"{w} (unknown to the mapping)" for w in sorted(unknown)]
@@ -206,7 +211,12 @@ def inputs_to_request(
     whole = hours.to_integral_value(rounding=ROUND_HALF_UP)
     if whole != hours:
         if mapping.hours_rounding == "refuse":
-            raise InputError(f"the wire takes whole hours; {hours} h cannot be sent as is")
+            raise InputError(
+                f"the wire takes whole hours; {hours} h cannot be sent as is",
+                code="hours_not_whole",
+                field="hours",
+                value=hours,
+            )
         if mapping.hours_rounding == "up":
             whole = hours.to_integral_value(rounding="ROUND_CEILING")
         notes.append(f"{req.hours}: {hours} h sent as {whole} (the wire takes whole hours)")
@@ -218,7 +228,11 @@ def inputs_to_request(
     code = postal_code or mapping.postal_codes.get(result.territory)
     if code is not None:
         if territory_of_postal_code(code) != result.territory:
-            raise InputError(f"postal code {code} is not in {result.territory}")
+            raise InputError(
+                f"postal code {code} is not in {result.territory}",
+                code="invalid_postal_code",
+                value=code,
+            )
         for field in (req.employer_postal_code, req.employee_postal_code):
             if field is not None:
                 payload[field] = code

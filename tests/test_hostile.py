@@ -191,3 +191,21 @@ def test_reform_and_batch_arguments() -> None:
     rows = [{"month": "2024-04", "hours": "10", "net_hourly": "1" * 20}]
     result = compute_batch(columns_from_rows(rows), load_ruleset())
     assert result.error_codes().to_pylist() == ["invalid_number"]
+
+
+def test_a_grid_gives_its_real_size(tmp_path: Path) -> None:
+    err = refused("simulate", str(HOSTILE / "huge_grid.yaml"), "--out", str(tmp_path / "r.csv"))
+    assert "huge_grid.yaml:4:3: axes: the grid has 79,623,901 rows, above the limit" in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_bad_scenario_value_is_placed_on_its_line(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        'label: bad\nfixed: {month: 2024-04, net_hourly: "12.00"}\naxes:\n'
+        '  hours: [10, 20, "abc"]\n  pas_rate: {from: 0, to: 1e1}\n',
+        encoding="utf-8",
+    )
+    err = refused("simulate", str(scenario))
+    assert "s.yaml:4:19: axes.hours[2]: hours: 'abc' is not a plain decimal number" in err
+    assert "s.yaml:5:13: axes.pas_rate: pas_rate.to: '1e1' is written with an exponent" in err

@@ -12,7 +12,7 @@ from ..calc.relief import EXEMPTION_CASES
 from ..errors import InputError
 from ..fields import estimate_to_json, request_options
 from ..report import render_estimate
-from ..rules.reader import MAX_BYTES, parse_json, read_user_text
+from ..rules.reader import parse_json, read_user_text
 from ._common import EXIT_OK, add_json_option, add_reform_option, add_rulesets_option, rulesets_for
 
 __all__ = ["add_estimate_inputs", "add_parser", "read_request", "run"]
@@ -92,11 +92,11 @@ def read_request(args: argparse.Namespace, stdin: TextIO) -> tuple[object, dict[
         return request_options(data)
     given = [f"--{n.replace('_', '-')}" for n, _ in INPUTS if getattr(args, n) is not None]
     if given:
-        raise InputError(f"--input reads every field from JSON; drop {', '.join(given)}")
-    if args.input == "-":
-        text, where = stdin.read(MAX_BYTES + 1), "stdin"
-    else:
-        text, where = read_user_text(args.input, "request"), args.input
+        raise InputError(
+            f"--input reads every field from JSON; drop {', '.join(given)}", code="usage"
+        )
+    text = read_user_text(args.input, "request", stdin)
+    where = "stdin" if args.input == "-" else args.input
     data = parse_json(text, where)
     if not isinstance(data, dict):
         raise InputError(

@@ -119,7 +119,7 @@ def _show(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
     entries = list(param.values)
     if args.at is not None:
         day = parse_month(args.at, field="--at")
-        ruleset.check_covered(day)
+        ruleset.check_covered(day, estimating=False)
         entries = [param.at(day)]
     if args.json:
         return _dump(parameter_json(param, entries), out)

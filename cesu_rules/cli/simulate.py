@@ -54,7 +54,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if chart is not None and scenario.plot is None:
             raise InputError(
                 f"{args.scenario}: --plot needs a 'plot' section in the scenario, "
-                "such as plot: {x: hours, y: total_cost}"
+                "such as plot: {x: hours, y: total_cost}",
+                code="no_plot",
             )
         ruleset, base = rulesets_for(args)
         baseline = None

@@ -96,16 +96,19 @@ class Ruleset:
     def coverage(self) -> tuple[date, date]:
         return self.manifest.coverage.start, self.manifest.coverage.until
 
-    def check_covered(self, day: date, *, provisional: bool = False) -> None:
+    def check_covered(
+        self, day: date, *, provisional: bool = False, estimating: bool = True
+    ) -> None:
         """Raise :class:`~cesu_rules.errors.NotInForceError` for a month the ruleset does
-        not cover (a month after it is accepted as provisional when asked)."""
+        not cover (a month after it is accepted as provisional when asked; ``estimating``:
+        the refusal says how to estimate such a month)."""
         start, until = self.coverage
         if start <= day <= until or (provisional and day > until):
             return
         hint = (
             "; estimate it as provisional (--provisional, provisional=True) to carry the "
             "latest values forward"
-            if day > until
+            if day > until and estimating
             else ""
         )
         raise NotInForceError(
