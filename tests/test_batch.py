@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cesu_rules import CesuRulesError, Ruleset, default_ruleset, estimate
+from cesu_rules import Ruleset, default_ruleset, estimate
 from cesu_rules.batch import OUTPUT_COLUMNS, compute_batch
 from cesu_rules.reform import apply_reform
 from cesu_rules.tables import columns_from_rows
 
+from .differential import differences
 from .strategies import wide_row
 
 np = pytest.importorskip("numpy")
@@ -37,26 +38,7 @@ def policies(inversion: str, totals: str) -> Ruleset:
 
 
 def assert_batch_equals_scalar(rows: list[dict[str, Any]], ruleset: Ruleset) -> None:
-    result = compute_batch(columns_from_rows(rows), ruleset)
-    texts = result.error_texts().to_pylist()
-    codes = result.error_codes().to_pylist()
-    for i, row in enumerate(rows):
-        kwargs: dict[str, Any] = {k: (None if v == "" else v) for k, v in row.items()}
-        month = kwargs.pop("month")
-        refusal: tuple[str, str] | None = None
-        try:
-            expected = estimate(month, ruleset=ruleset, **kwargs)
-        except CesuRulesError as exc:
-            refusal = (exc.code, exc.message)
-        if refusal is not None:
-            assert (codes[i], texts[i]) == refusal, row
-            continue
-        assert texts[i] == "", (row, texts[i])
-        for name in OUTPUT_COLUMNS:
-            assert Decimal(int(result.values[name][i])) / 100 == getattr(expected, name), (
-                name,
-                row,
-            )
+    assert differences(rows, ruleset) == []
 
 
 PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

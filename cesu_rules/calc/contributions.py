@@ -177,7 +177,8 @@ def allocate_v(np: Any, total: Any, units: Any, unit: int, present: Any = None) 
     cents += chosen
     if not normal.all():  # far totals: the excess goes to the largest amount (first on ties)
         rows = np.nonzero(~normal)[0]
-        largest = np.argmax(units[rows], axis=1)
+        amounts = units[rows] if present is None else np.where(present[rows], units[rows], -1)
+        largest = np.argmax(amounts, axis=1)
         cents[rows, largest] += missing[rows]
     return cents
 
