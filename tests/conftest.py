@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from cesu_rules import Ruleset, load_ruleset
+from cesu_rules import Ruleset, clear_caches, load_ruleset
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_caches() -> None:
+    """Each test session starts with empty caches: a session run in a forked process (as
+    mutation testing does) computes its own plans instead of reusing its parent's."""
+    clear_caches()
 
 
 @pytest.fixture(scope="session")

@@ -215,3 +215,17 @@ def test_numbers_may_be_given_as_decimal_int_str_or_float() -> None:
         for h, w in ((10, "12.00"), (Decimal(10), Decimal("12.00")), ("10", 12), (10.0, 12.0))
     }
     assert figures == {Decimal("202.25")}
+
+
+def test_a_refusal_carries_its_field_and_value_as_data() -> None:
+    with pytest.raises(InputError) as caught:
+        estimate("2024-04", hours="0", net_hourly="12.00")
+    assert (caught.value.code, caught.value.field, caught.value.value) == (
+        "hours_not_positive",
+        "hours",
+        "0",
+    )
+    with pytest.raises(InputError) as caught:
+        estimate("2024-04", hours="208.50", net_hourly="12.00")
+    assert caught.value.message.startswith("hours 208.5 exceed the legal maximum of 208 hours")
+    assert (caught.value.field, caught.value.value) == ("hours", "208.5")

@@ -167,7 +167,9 @@ class EstimateOptions(TypedDict, total=False):
     ]
 
 
-def _declared() -> tuple[tuple[str, Spec], ...]:
+# Run once at import: mutation testing cannot reach it (its mutants would be imported before
+# any test runs), and every test that reads an input depends on it.
+def _declared() -> tuple[tuple[str, Spec], ...]:  # pragma: no mutate block
     hints = get_type_hints(EstimateOptions, include_extras=True)
     fields = [("month", MONTH)]
     for name, hint in hints.items():
