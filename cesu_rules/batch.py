@@ -18,17 +18,19 @@ numpy and pyarrow are needed (``pip install 'cesu-rules[batch]'``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ._cache import BoundedCache
 from .calc.estimate import compute_v
 from .calc.inputs import INPUTS, read_value
 from .calc.messages import CHECKS
 from .calc.plan import MonthPlan, plan_for
 from .calc.ranges import RANGE_FIGURES, plan_candidates
 from .calc.relief import EXEMPTION_CODES
-from .calc.stack import stack_plans
+from .calc.stack import PlanStack, stack_plans
 from .calc.validation import check_inputs_v
 from .errors import CesuRulesError
 from .extras import require
@@ -155,9 +157,9 @@ def compute_batch(
     """
     run = _Run(require_numpy(), len(_values(columns["hours"])))
     run.read(columns)
-    plans, plan = run.resolve(ruleset, provisional=provisional)
-    if plans:
-        stack = stack_plans(plans)
+    known, plan = run.resolve(ruleset, provisional=provisional)
+    if (plan >= 0).any():
+        stack, plans = known.stack()
         plan = run.np.maximum(plan, 0)  # refused rows (−1) are computed on plan 0, discarded
         checked = run.check(stack, plan)
         run.compute(stack, plan)
@@ -268,30 +270,29 @@ class _Run:
 
     # 2. The month's rules: each distinct (month, territory, residence) once.
 
-    def resolve(self, ruleset: Ruleset, *, provisional: bool) -> tuple[list[MonthPlan], Any]:
+    def resolve(self, ruleset: Ruleset, *, provisional: bool) -> tuple[_Plans, Any]:
         np, cols = self.np, self.cols
         months, territories = self.vocab["month"], self.vocab["territory"]
         key = (cols["month"] * len(territories) + cols["territory"]) * 2 + cols[
             "non_resident"
         ].astype(np.int64)
-        keys, inverse = np.unique(key, return_inverse=True)
-        plans: list[MonthPlan] = []
+        keys, inverse = _distinct(np, key, len(months) * len(territories) * 2)
+        known = _PLANS.get_or_build(
+            (ruleset.hash, provisional), lambda: _Plans(ruleset, provisional=provisional)
+        )
         plan_of_key = np.full(len(keys), -1, dtype=np.int64)
-        for k, value in enumerate(keys):
-            rest, non_resident = divmod(int(value), 2)
+        for k, value in enumerate(keys.tolist()):
+            rest, non_resident = divmod(value, 2)
             m, t = divmod(rest, len(territories))
             if months[m] is None or territories[t] is None:
                 continue  # refused while reading
-            try:
-                rules = rules_at(ruleset, months[m], territories[t], provisional=provisional)
-                plan = plan_for(rules, bool(non_resident))
-            except CesuRulesError as exc:
-                code = exc.code if exc.code in CODE_INDEX else "not_in_force"
-                self.refuse(inverse == k, code, self.one_text(exc.message))
+            number = known.number(months[m], territories[t], bool(non_resident))
+            if isinstance(number, CesuRulesError):
+                code = number.code if number.code in CODE_INDEX else "not_in_force"
+                self.refuse(inverse == k, code, self.one_text(number.message))
                 continue
-            plan_of_key[k] = len(plans)
-            plans.append(plan)
-        return plans, plan_of_key[inverse]
+            plan_of_key[k] = number
+        return known, plan_of_key[inverse]
 
     # 3. The checks of the month's rules (first failure first, as the scalar path).
 
@@ -322,25 +323,23 @@ class _Run:
 
     def compute(self, stack: Any, plan: Any, ok: Any = None, target: Any = None) -> None:
         """The figures of the rows ``ok`` (default: every row not refused) into ``target``
-        (default: the run's values), by wage kind and rounding policy."""
-        np, cols = self.np, self.cols
+        (default: the run's values), by rounding policy (usually one part: no copies)."""
+        np = self.np
         if ok is None:
             ok = self.codes < 0
-        from_gross = cols["gross_hourly"] >= 0
         policies = sorted(set(zip(stack.inversion, stack.totals, strict=True)))
-        for gross_kind in (False, True):
-            for inversion, totals in policies:
-                mask = ok & (from_gross == gross_kind)
-                if len(policies) > 1:
-                    same = np.array(
-                        [
-                            (i, t) == (inversion, totals)
-                            for i, t in zip(stack.inversion, stack.totals, strict=True)
-                        ]
-                    )
-                    mask &= same[plan]
-                if mask.any():
-                    self._compute_part(stack, plan, mask, (inversion, totals), target)
+        for inversion, totals in policies:
+            mask = ok
+            if len(policies) > 1:
+                same = np.array(
+                    [
+                        (i, t) == (inversion, totals)
+                        for i, t in zip(stack.inversion, stack.totals, strict=True)
+                    ]
+                )
+                mask = ok & same[plan]
+            if mask.any():
+                self._compute_part(stack, plan, mask, (inversion, totals), target)
 
     def ranges(self, plans: list[MonthPlan], plan: Any) -> None:
         """``<figure>_low`` / ``_high``: each candidate tried alone on the rows whose plan has
@@ -381,9 +380,13 @@ class _Run:
             name: self.cols[name][rows]
             for name in (*_DECIMALS, "exemption", "included", "cesu_plus")
         }
-        out = compute_v(stack, plan if stack.single else plan[rows], part, *policy)
-        for name, array in (self.values if target is None else target).items():
-            array[rows] = out[name]
+        out = compute_v(stack, plan if stack.single or whole else plan[rows], part, *policy)
+        values = self.values if target is None else target
+        for name in values:
+            if whole:
+                values[name] = out[name]  # the arrays themselves: no copy
+            else:
+                values[name][rows] = out[name]
         over = out["codes"] >= 0
         if target is None and over.any():
             where = mask.copy()
@@ -391,6 +394,67 @@ class _Run:
             self.codes[where] = CODE_INDEX["aids_above_expense"]
             expense = self.context.setdefault("expense", np.zeros(self.n, dtype=np.int64))
             expense[rows] = out["total_cost"]
+
+
+class _Plans:
+    """The month plans a ruleset's batch runs have met, each numbered once: the chunks of a
+    stream (and repeated calls) share the numbers and one stack of them, so a chunk resolves
+    only its distinct (month, territory, residence) keys with dictionary lookups."""
+
+    def __init__(self, ruleset: Ruleset, *, provisional: bool) -> None:
+        self.ruleset = ruleset
+        self.provisional = provisional
+        self._lock = threading.Lock()
+        self._numbers: dict[tuple[Any, str, bool], int | CesuRulesError] = {}
+        self._plans: list[MonthPlan] = []
+        self._stack: tuple[PlanStack, list[MonthPlan]] | None = None
+
+    def number(self, month: Any, territory: str, non_resident: bool) -> int | CesuRulesError:
+        """The plan number of a key, or the error that refuses its rows."""
+        key = (month, territory, non_resident)
+        found = self._numbers.get(key)
+        if found is not None:
+            return found
+        try:
+            rules = rules_at(self.ruleset, month, territory, provisional=self.provisional)
+            plan = plan_for(rules, non_resident)
+        except CesuRulesError as exc:
+            with self._lock:
+                self._numbers[key] = exc
+            return exc
+        with self._lock:
+            found = self._numbers.get(key)
+            if found is None:
+                found = self._numbers[key] = len(self._plans)
+                self._plans.append(plan)
+                self._stack = None
+        return found
+
+    def stack(self) -> tuple[PlanStack, list[MonthPlan]]:
+        """The stack of every plan numbered so far, and those plans (a new stack only when
+        plans were added)."""
+        with self._lock:
+            if self._stack is None:
+                plans = list(self._plans)
+                self._stack = (stack_plans(plans), plans)
+            return self._stack
+
+
+# Bounded: a registry per (ruleset, provisional); a stream's chunks reuse the same one.
+_PLANS: BoundedCache[tuple[str, bool], _Plans] = BoundedCache("batch plan numbers", 16)
+
+
+def _distinct(np: Any, key: Any, space: int) -> tuple[Any, Any]:
+    """The distinct values of ``key`` (ints in ``range(space)``) and each row's index among
+    them, as ``np.unique(return_inverse=True)`` but in linear time when the space is small."""
+    if space > 4 * len(key) + 1024:
+        return np.unique(key, return_inverse=True)  # type: ignore[no-any-return]
+    seen = np.zeros(space, dtype=bool)
+    seen[key] = True
+    keys = np.flatnonzero(seen)
+    index = np.zeros(space, dtype=np.int64)
+    index[keys] = np.arange(len(keys))
+    return keys, index[key]
 
 
 def _values(column: Any) -> Any:

@@ -117,7 +117,7 @@ def _csv_header(path: Path) -> list[str]:
 
 def _text(pa: Any, pc: Any, array: Any) -> Any:
     """A column as trimmed text (nulls as empty text)."""
-    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+    if not pa.types.is_string(array.type):  # numbers, large strings (pandas), dictionaries
         array = array.cast(pa.string())
     return pc.utf8_trim_whitespace(array.fill_null(""))
 

@@ -22,6 +22,8 @@ from cesu_rules.calc.contributions import (
     line_units_v,
     round_side,
     round_side_v,
+    side_sums_v,
+    sums_of_cents,
 )
 from cesu_rules.calc.plan import MonthPlan
 from cesu_rules.calc.relief import EXEMPTION_CODES, relief, relief_v, share_cap
@@ -161,6 +163,24 @@ def test_every_side_of_every_row_is_its_plans_scalar_lines(
             assert shared[i].tolist() == slots_of(stack, side, p, expected_shared)
 
 
+@KERNEL
+@given(stacked_rows())
+def test_side_sums_are_the_sums_of_the_rounded_lines(
+    case: tuple[list[MonthPlan], Any, Any],
+) -> None:
+    plans, which, gross = case
+    stack = stack_plans(plans)
+    base = bases_v(stack, which, gross)
+    for side in ("employee", "employer"):
+        cents, total = round_side_v(
+            stack, side, which, line_units_v(stack, side, which, base), "each_line"
+        )
+        expected = sums_of_cents(stack, side, which, cents, total)
+        got = side_sums_v(stack, side, which, base)
+        for mine, theirs in zip(got, expected, strict=True):
+            assert mine.tolist() == theirs.tolist()
+
+
 def test_the_csg_base_stops_at_four_pss() -> None:
     p = plan(6)
     below, above = bases(p, 4 * p.pss), bases(p, 4 * p.pss + 100)
@@ -222,12 +242,13 @@ def test_relief_v_is_relief_on_each_row(
     stack = stack_plans(plans)
     units = line_units_v(stack, "employer", which, bases_v(stack, which, gross))
     employer, _ = round_side_v(stack, "employer", which, units, "each_line")
+    sums = side_sums_v(stack, "employer", which, bases_v(stack, which, gross))
     hours = gross // 1500 * 100  # about 15 € an hour, in hundredths of hours
     leave = np.where(np.array(included), 0, hours // 10)
     deduction, exemption = relief_v(
         stack,
         which,
-        employer,
+        sums,
         case=np.array([EXEMPTION_CODES[c] for c in cases]),
         leave_included=np.array(included),
         hours=hours,

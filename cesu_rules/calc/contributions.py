@@ -18,12 +18,13 @@ same formulas; a differential test proves them equal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from .plan import LineSpec, MonthPlan
 from .stack import PlanStack
 
 __all__ = [
+    "SideSums",
     "allocate",
     "allocate_v",
     "bases",
@@ -33,6 +34,8 @@ __all__ = [
     "line_units_v",
     "round_side",
     "round_side_v",
+    "side_sums_v",
+    "sums_of_cents",
 ]
 
 Bases = tuple[int, int, int, int]
@@ -122,27 +125,81 @@ def round_side(
 # Vector
 
 
-def bases_v(stack: PlanStack, plan: Any, gross: Any) -> Any:
-    """The (rows, 4) bases of gross wages (cents), scaled by the stack's ``share_den``."""
+class SideSums(NamedTuple):
+    """What the rest of the payslip needs of one side's rounded lines, per row (cents): the
+    total and the parts that are taxable, exemptible and reduced by the deduction."""
+
+    total: Any
+    taxable: Any
+    exemption: Any
+    deduction: Any
+
+
+def bases_v(stack: PlanStack, plan: Any, gross: Any) -> tuple[Any, Any, Any, Any]:
+    """The four bases of gross wages (cents), each a row array scaled by ``share_den``."""
     np = stack.np
     den = stack.share_den
     pss = stack.take(stack.pss, plan)
-    capped = np.minimum(gross, pss)
     capped_4 = np.minimum(gross, 4 * pss)
-    out = np.empty((len(gross), 4), dtype=np.int64)
-    out[:, 0] = gross * den
-    out[:, 1] = capped * den
-    out[:, 2] = capped_4 * den
-    out[:, 3] = capped_4 * stack.take(stack.share_num, plan) + (gross - capped_4) * den
-    return out
+    return (
+        gross * den,
+        np.minimum(gross, pss) * den,
+        capped_4 * den,
+        capped_4 * stack.take(stack.share_num, plan) + (gross - capped_4) * den,
+    )
 
 
-def line_units_v(stack: PlanStack, side: str, plan: Any, base: Any) -> Any:
-    """The (rows, slots) exact amounts in units of one side's lines (caps applied)."""
+def side_sums_v(stack: PlanStack, side: str, plan: Any, base: Sequence[Any]) -> SideSums:
+    """Every line of a side rounded half-up to the cent on its own (``each_line``) and summed,
+    one line at a time on row arrays: a line's rate, cap and flags are plain numbers when every
+    plan has the same (no gather), and nothing of the (rows, lines) shape is built."""
+    np = stack.np
+    unit = stack.unit
+    even = unit % 2 == 0  # then half-up is (units + unit/2) // unit, in place
+    n = len(base[0])
+    total = np.zeros(n, dtype=np.int64)
+    parts = {name: np.zeros(n, dtype=np.int64) for name in ("taxable", "exemption", "deduction")}
+    slots = stack.employee if side == "employee" else stack.employer
+    for column in slots.columns:
+        rate = stack.pick(column.rate, plan)
+        if isinstance(rate, int) and rate == 0:
+            continue
+        cents = base[column.base] * rate
+        if column.cap is not None:
+            np.minimum(cents, stack.pick(column.cap, plan), out=cents)
+        if even:
+            cents += unit // 2
+            cents //= unit
+        else:
+            cents = half_up(cents, unit)
+        total += cents
+        for name in parts:
+            flag = stack.pick(getattr(column, name), plan)
+            if flag is True:
+                parts[name] += cents
+            elif flag is not False:
+                parts[name] += cents * flag
+    return SideSums(total, parts["taxable"], parts["exemption"], parts["deduction"])
+
+
+def sums_of_cents(stack: PlanStack, side: str, plan: Any, cents: Any, total: Any) -> SideSums:
+    """:class:`SideSums` of (rows, lines) cents already rounded (the allocation policies)."""
+    slots = stack.employee if side == "employee" else stack.employer
+    return SideSums(
+        total,
+        (cents * stack.take(slots.taxable, plan)).sum(axis=1),
+        (cents * stack.take(slots.exemption, plan)).sum(axis=1),
+        (cents * stack.take(slots.deduction, plan)).sum(axis=1),
+    )
+
+
+def line_units_v(stack: PlanStack, side: str, plan: Any, base: Sequence[Any]) -> Any:
+    """The (rows, slots) exact amounts in units of one side's lines (caps applied), for the
+    policies that share a rounded total among the lines."""
     np = stack.np
     slots = stack.employee if side == "employee" else stack.employer
     rate = stack.take(slots.rate, plan)
-    units = base[:, slots.base] * rate
+    units = np.stack([base[b] for b in slots.base.tolist()], axis=1) * rate
     if slots.capped:
         np.minimum(units, stack.take(slots.cap, plan), out=units)
     return units

@@ -22,7 +22,14 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, NamedTuple, get_type_hints
 
 from ..rules.schema import Source
-from .contributions import line_units, line_units_v, round_side, round_side_v
+from .contributions import (
+    line_units,
+    line_units_v,
+    round_side,
+    round_side_v,
+    side_sums_v,
+    sums_of_cents,
+)
 from .inputs import Inputs
 from .messages import CHECK_CODES, cents_text, fail
 from .notes import notes
@@ -371,8 +378,8 @@ def _one_hour(plan: MonthPlan, inputs: Inputs, w: Wage) -> tuple[Decimal, Decima
 def compute_v(
     stack: PlanStack, plan: Any, cols: dict[str, Any], inversion: str, totals: str
 ) -> dict[str, Any]:
-    """Every batch figure (int64 cents) of rows that passed the checks, all of one wage kind
-    (``cols["gross_hourly"]`` ≥ 0 on every row, or on none) and one rounding policy.
+    """Every batch figure (int64 cents) of rows that passed the checks, of any wage kind and
+    one rounding policy.
 
     ``cols`` holds ``hours``, ``net_hourly``, ``gross_hourly``, ``net_monthly``,
     ``paid_leave_hours``, ``pas_rate``, ``aids`` (int64, −1 not given), ``exemption``
@@ -381,23 +388,27 @@ def compute_v(
     """
     np = stack.np
     hours = cols["hours"]
-    from_gross = len(hours) > 0 and bool(cols["gross_hourly"][0] >= 0)
     w = wage_v(
         stack,
         plan,
         hours=hours,
         net_hourly=cols["net_hourly"],
-        gross_hourly=cols["gross_hourly"] if from_gross else None,
+        gross_hourly=cols["gross_hourly"],
         net_monthly=cols["net_monthly"],
         inversion=inversion,
         totals=totals,
     )
-    employer_units = line_units_v(stack, "employer", plan, w["base"])
-    employer_cents, employer_before = round_side_v(stack, "employer", plan, employer_units, totals)
+    if totals == "each_line":
+        employer = side_sums_v(stack, "employer", plan, w["base"])
+    else:
+        units = line_units_v(stack, "employer", plan, w["base"])
+        cents, total = round_side_v(stack, "employer", plan, units, totals)
+        employer = sums_of_cents(stack, "employer", plan, cents, total)
+    employer_before = employer.total
     deduction, exemption = relief_v(
         stack,
         plan,
-        employer_cents,
+        employer,
         case=cols["exemption"],
         leave_included=cols["included"],
         hours=hours,
@@ -406,8 +417,7 @@ def compute_v(
     employer_total = employer_before - deduction - exemption
     net = w["net"]
     contributions = w["employee_total"] + employer_total
-    taxable = stack.take(stack.employee.taxable, plan)
-    net_taxable = net + (w["employee"] * taxable).sum(axis=1)
+    net_taxable = net + w["employee"].taxable
     aids = cols["aids"]
     expense = net + contributions
     t = tax_v(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .contributions import half_up
+from .contributions import SideSums, half_up
 from .plan import MonthPlan
 from .stack import PlanStack
 
@@ -125,33 +125,35 @@ def relief(
 def relief_v(
     stack: PlanStack,
     plan: Any,
-    employer: Any,
+    employer: SideSums,
     *,
     case: Any,
     leave_included: Any,
     hours: Any,
     leave_hours: Any,
 ) -> tuple[Any, Any]:
-    """(deduction, exemption) in cents per row; ``case`` holds EXEMPTION_CODES."""
+    """(deduction, exemption) in cents per row; ``case`` holds EXEMPTION_CODES and
+    ``employer`` the employer side's sums (what each relief could reduce)."""
     np = stack.np
-    slots = stack.employer
-    exempt_mask = stack.take(slots.exemption, plan)
-    deduct_mask = stack.take(slots.deduction, plan)
-    covered_ex = (employer * exempt_mask).sum(axis=1)
-    covered_de = (employer * deduct_mask).sum(axis=1)
-    caps = stack.take(stack.age_70_caps, plan)
-    if stack.single:
-        cap = np.where(leave_included, caps[1], caps[0])
-    else:
-        cap = np.where(leave_included, caps[:, 1], caps[:, 0])
+    excluded_cap, included_cap = (stack.take(c, plan) for c in _caps(stack))
+    cap = np.where(leave_included, included_cap, excluded_cap)
     has_case = case != EXEMPTION_CODES["none"]
     capped = np.isin(case, CAPPED_CODES)
+    covered_ex = employer.exemption
     exemption = np.where(has_case, np.where(capped, np.minimum(covered_ex, cap), covered_ex), 0)
     per_hour = stack.take(stack.deduction_per_hour, plan)
     deduction = np.where(
-        has_case, 0, np.minimum(half_up((hours - leave_hours) * per_hour, 100), covered_de)
+        has_case,
+        0,
+        np.minimum(half_up((hours - leave_hours) * per_hour, 100), employer.deduction),
     )
     return deduction, exemption
+
+
+def _caps(stack: PlanStack) -> tuple[Any, Any]:
+    """The per-plan 70+ caps, leave excluded then included, as arrays :meth:`take` reads."""
+    caps = stack.age_70_caps
+    return caps[:, 0], caps[:, 1]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -112,11 +112,8 @@ def tax_v(
     """:func:`tax` on rows (``pas_rate`` −1 where not given); aids above the expense are
     flagged by the caller."""
     np = stack.np
-    applies = stack.take(stack.pas_applies, plan) & ~stack.take(stack.non_resident, plan)
-    key = net_taxable + (0 if stack.single else plan * stack.pas_offset)
-    index = np.searchsorted(stack.pas_keys, key, side="right") - 1
-    grid = stack.pas_rates[np.maximum(index, 0)]
-    rate = np.where(pas_rate >= 0, pas_rate, grid)
+    applies = stack.take(stack.withholds, plan)
+    rate = np.where(pas_rate >= 0, pas_rate, stack.pas_bracket_rate(plan, net_taxable))
     pas = np.where(applies, half_up(net_taxable * rate, _RATE_SCALE), 0)
     expense = net + contributions
     eligible = expense - aids

@@ -128,20 +128,27 @@ def check_inputs_v(
     mark("leave_hours_out_of_range", leave > h)
     mark("leave_hours_with_uplift", (leave > 0) & cols["included"])
     mark("pas_rate_out_of_range", cols["pas_rate"] > 10_000)
-    # The minimum wage, on the rows still fine (safe hours and wages from here on).
-    ok = codes < 0
-    safe_h = np.where(ok & (h > 0), h, 100)
+    # The minimum wage, on the rows still fine. A gross given is compared as is; a net hourly
+    # at or above the plan's safe net surely passes (as in the scalar path); only the other
+    # nets (monthly, or close to the minimum) are inverted exactly.
+    minima = stack.take(stack.minimum, plan)
+    included = cols["included"]
+    if stack.single:
+        minimum = np.where(included, minima[1], minima[0])
+        safe = np.where(included, int(stack.safe_net[0, 1]), int(stack.safe_net[0, 0]))
+    else:
+        minimum = np.where(included, minima[:, 1], minima[:, 0])
+        safe_nets = stack.take(stack.safe_net, plan)
+        safe = np.where(included, safe_nets[:, 1], safe_nets[:, 0])
     gross_h = cols["gross_hourly"]
     nh = cols["net_hourly"]
-    x = np.where(nm >= 0, np.maximum(nm, 0) * 100, np.maximum(nh, 0) * safe_h)
-    x = np.where(ok, x, 0)
-    num, free = exact_gross_v(stack, plan, x, 100)
-    from_net = half_up(num, free * safe_h)
-    checked = np.where(gross_h >= 0, gross_h, from_net)
-    minima = stack.take(stack.minimum, plan)
-    if stack.single:
-        minimum = np.where(cols["included"], minima[1], minima[0])
-    else:
-        minimum = np.where(cols["included"], minima[:, 1], minima[:, 0])
+    checked = np.where(gross_h >= 0, gross_h, MAX_HOURLY_CENTS)  # above any minimum
+    exact = np.flatnonzero((codes < 0) & (gross_h < 0) & ((nm >= 0) | (nh < safe)))
+    if exact.size:
+        sub = plan if stack.single else plan[exact]
+        h_sub = np.maximum(h[exact], 1)
+        x = np.where(nm[exact] >= 0, nm[exact] * 100, np.maximum(nh[exact], 0) * h_sub)
+        num, free = exact_gross_v(stack, sub, x, 100)
+        checked[exact] = half_up(num, free * h_sub)
     mark("below_minimum_wage", checked < minimum)
     return {"codes": codes, "gross_hourly": checked, "minimum": minimum}

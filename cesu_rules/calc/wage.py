@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from .contributions import (
     Bases,
+    SideSums,
     bases,
     bases_v,
     half_up,
@@ -32,6 +33,8 @@ from .contributions import (
     line_units_v,
     round_side,
     round_side_v,
+    side_sums_v,
+    sums_of_cents,
 )
 from .plan import MonthPlan
 from .stack import PlanStack
@@ -156,39 +159,38 @@ def exact_gross_v(stack: PlanStack, plan: Any, x: Any, scale: int) -> tuple[Any,
     """Vector :func:`exact_gross` for nets of ``x / scale`` cents: (num, free slope) with
     G = num / (free × scale)."""
     np = stack.np
-    u = stack.unit
-    slopes = stack.take(stack.slopes, plan)
+    e0, e1 = (stack.take(e, plan) for e in stack.net_end)
+    free0, free1, free2 = (stack.take(f, plan) for f in stack.free)
     pss = stack.take(stack.pss, plan)
-    if stack.single:
-        s0, s1, s2 = (int(s) for s in slopes)
-    else:
-        s0, s1, s2 = slopes[:, 0], slopes[:, 1], slopes[:, 2]
-    e0 = pss * (u - s0)
-    e1 = e0 + 3 * pss * (u - s1)
-    xu = x * u
-    seg1 = xu > e0 * scale
-    seg2 = xu > e1 * scale
+    xu = x * stack.unit
+    if scale != 1:
+        e0, e1 = e0 * scale, e1 * scale
+    seg1 = xu > e0
+    seg2 = xu > e1
     start = np.where(seg2, 4 * pss, np.where(seg1, pss, 0))
     end = np.where(seg2, e1, np.where(seg1, e0, 0))
-    free = u - np.where(seg2, s2, np.where(seg1, s1, s0))
-    return start * free * scale + xu - end * scale, free
+    free = np.where(seg2, free2, np.where(seg1, free1, free0))
+    return start * free * scale + xu - end, free
 
 
-def _employee_net_v(stack: PlanStack, plan: Any, gross: Any) -> tuple[Any, Any, Any]:
-    base = bases_v(stack, plan, gross)
-    cents = half_up(line_units_v(stack, "employee", plan, base), stack.unit)
-    return gross - cents.sum(axis=1), base, cents
+def _employee_v(stack: PlanStack, plan: Any, gross: Any) -> tuple[Any, SideSums]:
+    """The net of gross wages under ``each_line`` rounding, and the employee side's sums."""
+    sums = side_sums_v(stack, "employee", plan, bases_v(stack, plan, gross))
+    return gross - sums.total, sums
 
 
-def _search_v(stack: PlanStack, plan: Any, net: Any, num: Any, den: Any) -> tuple[Any, Any, Any]:
+def _search_v(
+    stack: PlanStack, plan: Any, net: Any, num: Any, den: Any, *, given: Any
+) -> tuple[Any, SideSums]:
     """Vector :func:`search_gross`: candidates in the same order, each tried only on the rows
-    still without a match."""
+    still without a match. Rows with a ``given`` gross (≥ 0) keep it and are not searched."""
     np = stack.np
     nearest = -((den - 2 * num) // (2 * den))
     step = np.where(num > nearest * den, 1, -1)
-    gross = nearest.copy()
-    found, base, cents = _employee_net_v(stack, plan, gross)
-    todo = np.nonzero(found != net)[0]
+    searched = given < 0
+    gross = np.where(searched, nearest, given)
+    found, sums = _employee_v(stack, plan, gross)
+    todo = np.nonzero(searched & (found != net))[0]
     k = 0
     while todo.size:
         k += 1
@@ -197,14 +199,14 @@ def _search_v(stack: PlanStack, plan: Any, net: Any, num: Any, den: Any) -> tupl
         offset = (k + 1) // 2
         sub_plan = plan if stack.single else plan[todo]
         candidate = nearest[todo] + (offset if k % 2 else -offset) * step[todo]
-        found_k, base_k, cents_k = _employee_net_v(stack, sub_plan, candidate)
+        found_k, sums_k = _employee_v(stack, sub_plan, candidate)
         hit = found_k == net[todo]
         rows = todo[hit]
         gross[rows] = candidate[hit]
-        base[rows] = base_k[hit]
-        cents[rows] = cents_k[hit]
+        for mine, theirs in zip(sums, sums_k, strict=True):
+            mine[rows] = theirs[hit]
         todo = todo[~hit]
-    return gross, base, cents
+    return gross, sums
 
 
 def wage_v(
@@ -218,64 +220,81 @@ def wage_v(
     inversion: str,
     totals: str,
 ) -> dict[str, Any]:
-    """:func:`wage` on rows of one kind: all from a gross hourly wage (``gross_hourly`` not
-    None) or all from a net; the absent wages are None, ``net_monthly`` entries −1 when a
-    row gives its hourly net instead."""
+    """:func:`wage` on rows of any wage kind (int64, −1 where not given: a row gives its
+    ``gross_hourly``, its ``net_hourly`` or its ``net_monthly``). Returns the gross, net and
+    hourly figures, the final ``base`` and the employee side's :class:`SideSums`."""
     np = stack.np
-    unit = stack.unit
-    if gross_hourly is not None:
-        gross = half_up(gross_hourly * hours, 100)
-        base = bases_v(stack, plan, gross)
-        cents, total = round_side_v(
-            stack, "employee", plan, line_units_v(stack, "employee", plan, base), totals
-        )
-        net = gross - total
-        return {
-            "gross": gross,
-            "net": net,
-            "gross_hourly": gross_hourly,
-            "net_hourly": half_up(net * 100, hours),
-            "base": base,
-            "employee": cents,
-            "employee_total": total,
-        }
+    from_gross = gross_hourly >= 0
     monthly = net_monthly >= 0
     hourly_net = np.maximum(net_hourly, 0)
     net = np.where(monthly, net_monthly, half_up(hourly_net * hours, 100))
-    net_h = np.where(monthly, half_up(net * 100, hours), net_hourly)
-    if inversion == "hourly":
-        # The exact net is net_hourly × hours / 100 (scale 100), or the monthly net.
-        x = np.where(monthly, net_monthly * 100, hourly_net * hours)
-        num, free = exact_gross_v(stack, plan, x, 100)
-        gross_h = half_up(num, free * hours)
-        gross = half_up(gross_h * hours, 100)
-        base = bases_v(stack, plan, gross)
-        units = line_units_v(stack, "employee", plan, base)
-        cents, _ = round_side_v(stack, "employee", plan, units, totals, total=gross - net)
-        return {
-            "gross": gross,
-            "net": net,
-            "gross_hourly": gross_h,
-            "net_hourly": net_h,
-            "base": base,
-            "employee": cents,
-            "employee_total": gross - net,
-        }
-    num, free = exact_gross_v(stack, plan, net, 1)
-    if totals == "each_line":
-        gross, base, cents = _search_v(stack, plan, net, num, free)
+    given = np.where(from_gross, half_up(np.maximum(gross_hourly, 0) * hours, 100), -1)
+    if inversion == "monthly" and totals == "each_line":
+        # The declared net inverted and searched; a given gross taken as is: one pass.
+        num, free = exact_gross_v(stack, plan, np.where(from_gross, 0, net), 1)
+        gross, employee = _search_v(stack, plan, net, num, free, given=given)
+        net = np.where(from_gross, gross - employee.total, net)
+        gross_h = np.where(from_gross, gross_hourly, half_up(gross * 100, hours))
     else:
-        gross = half_up(num, free)
-        base = bases_v(stack, plan, gross)
-        units = line_units_v(stack, "employee", plan, base)
-        cents, _ = round_side_v(stack, "employee", plan, units, totals, total=gross - net)
-    del unit
+        gross, gross_h, employee = _other_policies(
+            stack,
+            plan,
+            hours=hours,
+            net=net,
+            exact_hourly=hourly_net * hours,
+            given=given,
+            gross_hourly=gross_hourly,
+            monthly=monthly,
+            inversion=inversion,
+            totals=totals,
+        )
+        net = np.where(from_gross, gross - employee.total, net)
+    net_h = np.where(from_gross | monthly, half_up(net * 100, hours), net_hourly)
     return {
         "gross": gross,
         "net": net,
-        "gross_hourly": half_up(gross * 100, hours),
+        "gross_hourly": gross_h,
         "net_hourly": net_h,
-        "base": base,
-        "employee": cents,
-        "employee_total": gross - net,
+        "base": bases_v(stack, plan, gross),
+        "employee": employee,
+        "employee_total": employee.total,
     }
+
+
+def _other_policies(
+    stack: PlanStack,
+    plan: Any,
+    *,
+    hours: Any,
+    net: Any,
+    exact_hourly: Any,
+    given: Any,
+    gross_hourly: Any,
+    monthly: Any,
+    inversion: str,
+    totals: str,
+) -> tuple[Any, Any, SideSums]:
+    """(gross, gross hourly, employee sums) under the hourly inversion or the
+    ``total_then_lines`` policy, which share a total among the lines (allocation)."""
+    np = stack.np
+    from_gross = given >= 0
+    if inversion == "hourly":
+        # The exact net is net_hourly × hours / 100 (scale 100), or the monthly net.
+        x = np.where(from_gross, 0, np.where(monthly, net * 100, exact_hourly))
+        num, free = exact_gross_v(stack, plan, x, 100)
+        gross_h = half_up(num, free * np.maximum(hours, 1))
+        gross = half_up(gross_h * hours, 100)
+    else:
+        num, free = exact_gross_v(stack, plan, np.where(from_gross, 0, net), 1)
+        gross = half_up(num, free)
+        gross_h = half_up(gross * 100, hours)
+    gross = np.where(from_gross, given, gross)
+    gross_h = np.where(from_gross, gross_hourly, gross_h)
+    units = line_units_v(stack, "employee", plan, bases_v(stack, plan, gross))
+    # A declared net fixes the employee total (gross − net); a given gross rounds its lines
+    # by the totals policy.
+    shared, _ = round_side_v(stack, "employee", plan, units, totals, total=gross - net)
+    own, own_total = round_side_v(stack, "employee", plan, units, totals)
+    cents = np.where(from_gross[:, None], own, shared)
+    total = np.where(from_gross, own_total, gross - net)
+    return gross, gross_h, sums_of_cents(stack, "employee", plan, cents, total)

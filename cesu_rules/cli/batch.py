@@ -6,6 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from ..output import outputs
+from ..progress import progress_bar
 from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
 
 __all__ = ["add_parser", "run"]
@@ -33,6 +34,7 @@ def add_parser(commands: Any) -> None:
         help="add <figure>_low and <figure>_high: each figure under the candidates of the "
         "values that are not confirmed",
     )
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
     add_reform_option(batch)
     add_rulesets_option(batch)
 
@@ -40,21 +42,32 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pathlib import Path  # noqa: PLC0415
 
-    from ..batch import compute_batch  # noqa: PLC0415 - needs numpy, imported on use
-    from ..tables import TABLE_SUFFIXES, output_table, read_table, table_columns, write_table_to  # noqa: PLC0415
+    from ..stream import sidecar_path, stream_table  # noqa: PLC0415 - numpy, on use
+    from ..tables import TABLE_SUFFIXES  # noqa: PLC0415
 
+    fmt = Path(args.out).suffix
     with outputs([args.input_file]) as files:
         target = files.target(args.out, suffixes=TABLE_SUFFIXES)
+        sidecar = files.target(sidecar_path(args.out)) if fmt == ".csv" else None
         ruleset, _ = rulesets_for(args)
-        table = read_table(args.input_file)
-        columns, passed = table_columns(table)
-        if passed:
-            err.write(f"cesu-rules: note: columns passed through unchanged: {', '.join(passed)}\n")
-        result = compute_batch(columns, ruleset, provisional=args.provisional, ranges=args.ranges)
-        write_table_to(output_table(table, result), target, Path(args.out).suffix)
-    failed = int((~result.ok).sum())
+        with progress_bar(enabled=not args.quiet, stream=err) as bar:
+            stats = stream_table(
+                args.input_file,
+                target,
+                fmt,
+                ruleset,
+                sidecar=sidecar,
+                provisional=args.provisional,
+                ranges=args.ranges,
+                progress=bar,
+            )
+    if stats.passed_through:
+        err.write(
+            f"cesu-rules: note: columns passed through unchanged: "
+            f"{', '.join(stats.passed_through)}\n"
+        )
     out.write(
-        f"{len(result.codes):,} rows computed into {args.out} ({failed:,} with an error, see "
+        f"{stats.rows:,} rows computed into {args.out} ({stats.failed:,} with an error, see "
         f"the 'error' column); ruleset {ruleset.version}\n"
     )
     return EXIT_OK

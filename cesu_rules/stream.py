@@ -1,0 +1,379 @@
+"""Tables of any size: read, computed and written in chunks, with a flat memory footprint.
+
+``cesu-rules batch`` and :func:`stream_table` read a CSV file (Arrow's streaming CSV reader,
+every column as text) or a Parquet file (row group by row group) in chunks of about
+:data:`CHUNK_ROWS` rows, compute each chunk with the batch engine (:func:`compute_table`) on
+worker threads (numpy releases the GIL in its loops), and write the chunks in order with a
+streaming CSV or Parquet writer. Memory stays bounded by a few chunks in flight, whatever the
+input size. A row that cannot be computed gets its ``error_code`` and ``error`` and never
+stops the stream; a file that cannot be read as a table (a truncated CSV, a corrupt Parquet
+file) stops the run with a clear error and, through :mod:`cesu_rules.output`, leaves no
+output file.
+
+Every output records its provenance (:func:`provenance`): the engine version, the ruleset
+version and hash, the reforms applied and the options. Parquet keeps it in the schema's
+metadata (key ``cesu_rules``); a CSV file gets a sidecar ``OUT.meta.json``, written and
+renamed together with it.
+
+For notebooks and other engines, :func:`compute_table` takes and returns Arrow tables, and
+:func:`compute_frame` pandas or polars DataFrames (Arrow-backed, without copying the data
+where the libraries allow).
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .batch import compute_batch, require_numpy, require_pyarrow
+from .errors import InputError
+from .rules.loader import Ruleset
+from .tables import _csv_header, output_table, table_columns
+
+__all__ = [
+    "CHUNK_ROWS",
+    "Progress",
+    "StreamStats",
+    "compute_frame",
+    "compute_table",
+    "provenance",
+    "sidecar_path",
+    "stream_table",
+]
+
+CHUNK_ROWS = 65_536  # rows per chunk: small enough to stay in the CPU caches, large enough
+# for numpy's per-call cost to vanish (see benchmarks/RESULTS.md)
+_CSV_ROW_BYTES = 64  # CSV bytes per row assumed to size a block read (4 MiB by default)
+
+
+def provenance(ruleset: Ruleset, **options: object) -> dict[str, Any]:
+    """What an output was computed with: enough to reproduce it exactly."""
+    from . import __version__  # noqa: PLC0415 - the package's own version
+
+    base, _, reforms = ruleset.version.partition("+")
+    return {
+        "engine": "cesu-rules",
+        "engine_version": __version__,
+        "ruleset_version": ruleset.version,
+        "ruleset_base_version": base,
+        "ruleset_hash": ruleset.hash,
+        "ruleset_origin": ruleset.origin,  # "package", a folder, "+ reform.yaml"…
+        "reforms": [r for r in reforms.split("+") if r],
+        "options": options,
+    }
+
+
+def sidecar_path(path: str | Path) -> Path:
+    """The provenance sidecar of a CSV output: ``OUT.csv`` → ``OUT.csv.meta.json``."""
+    path = Path(path)
+    return path.with_name(path.name + ".meta.json")
+
+
+def compute_table(
+    table: Any,
+    ruleset: Ruleset | None = None,
+    *,
+    provisional: bool = False,
+    ranges: bool = False,
+) -> Any:
+    """Every row of an Arrow table (or record batch) computed: the input columns, then the
+    figures (decimal, two places; null on error), ``error_code`` and ``error``. The result's
+    schema metadata holds its :func:`provenance` (key ``cesu_rules``)."""
+    pa = require_pyarrow()
+    from .api import _ruleset  # noqa: PLC0415 - the one check of a ruleset argument
+
+    rules = _ruleset(ruleset)
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    if not isinstance(table, pa.Table):
+        raise InputError(
+            f"compute_table takes a pyarrow Table or RecordBatch (got a "
+            f"{type(table).__name__}); for pandas or polars use compute_frame",
+            code="bad_input_type",
+            field="table",
+        )
+    columns, _ = table_columns(table)
+    result = compute_batch(columns, rules, provisional=provisional, ranges=ranges)
+    out = output_table(table, result)
+    meta = provenance(rules, provisional=provisional, ranges=ranges)
+    return out.replace_schema_metadata({"cesu_rules": json.dumps(meta)})
+
+
+def compute_frame(
+    frame: Any,
+    ruleset: Ruleset | None = None,
+    *,
+    provisional: bool = False,
+    ranges: bool = False,
+) -> Any:
+    """:func:`compute_table` for a pandas or polars DataFrame, returning the same kind.
+
+    polars converts to and from Arrow without copying; pandas gets Arrow-backed columns
+    (``pd.ArrowDtype``), so the figures are exact decimals and nothing is copied back.
+    Input numbers may be text or numbers (they are read as decimal text either way).
+    """
+    pa = require_pyarrow()
+    kind = type(frame).__module__.split(".")[0]
+    if kind == "polars":
+        table = frame.to_arrow()
+        polars: Any = importlib.import_module("polars")  # the caller's own library
+
+        return polars.from_arrow(
+            compute_table(table, ruleset, provisional=provisional, ranges=ranges)
+        )
+    if kind == "pandas":
+        pandas: Any = importlib.import_module("pandas")  # the caller's own library
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        out = compute_table(table, ruleset, provisional=provisional, ranges=ranges)
+        return out.to_pandas(types_mapper=pandas.ArrowDtype)
+    raise InputError(
+        f"compute_frame takes a pandas or polars DataFrame (got a {type(frame).__name__})",
+        code="bad_input_type",
+        field="frame",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Streaming
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a streamed run has gone: rows written (of ``total_rows`` when the input says,
+    as Parquet does) and bytes read (of ``total_bytes``, the input's size)."""
+
+    rows: int
+    total_rows: int | None
+    bytes_read: int
+    total_bytes: int
+
+
+@dataclass
+class StreamStats:
+    """What a streamed run did."""
+
+    rows: int = 0
+    failed: int = 0
+    passed_through: list[str] = field(default_factory=list)
+
+
+class _CountingFile:
+    """A binary file that counts the bytes read (the CSV reader's progress)."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        self.count = 0
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self.count += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self._file.close()
+        self.closed = True
+
+
+class _Reader:
+    """The chunks of a CSV or Parquet file, with how far the reading has gone."""
+
+    def __init__(self, path: Path, chunk_rows: int) -> None:
+        self.path = path
+        self.chunk_rows = chunk_rows
+        self.size = path.stat().st_size
+        self.total_rows: int | None = None
+        self._counter: _CountingFile | None = None
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq  # noqa: PLC0415
+
+            self._parquet = pq.ParquetFile(path)
+            self.total_rows = self._parquet.metadata.num_rows
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counter.count if self._counter is not None else 0
+
+    def empty_table(self) -> Any:
+        """The table's columns with no row (a file with a header and nothing else)."""
+        if self.path.suffix == ".parquet":
+            return self._parquet.schema_arrow.empty_table()
+        pa = require_pyarrow()
+        return pa.table({name: pa.array([], pa.string()) for name in _csv_header(self.path)})
+
+    def batches(self) -> Iterator[Any]:
+        if self.path.suffix == ".parquet":
+            yield from self._parquet.iter_batches(batch_size=self.chunk_rows)
+            return
+        pa = require_pyarrow()
+        import pyarrow.csv as pcsv  # noqa: PLC0415
+
+        names = _csv_header(self.path)
+        self._counter = _CountingFile(self.path)
+        try:
+            reader = pcsv.open_csv(
+                self._counter,
+                read_options=pcsv.ReadOptions(
+                    block_size=max(4096, self.chunk_rows * _CSV_ROW_BYTES)
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={name: pa.string() for name in names}, strings_can_be_null=False
+                ),
+            )
+            yield from reader
+        finally:
+            self._counter.close()
+
+
+def _read_error(path: Path, exc: BaseException) -> InputError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError(
+        f"cannot read {path} as a table: {text}", code="unreadable_file", field=str(path)
+    )
+
+
+def stream_table(
+    source: str | Path,
+    target: Path,
+    fmt: str,
+    ruleset: Ruleset,
+    *,
+    sidecar: Path | None = None,
+    provisional: bool = False,
+    ranges: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+    workers: int | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> StreamStats:
+    """Compute every row of the table at ``source`` into ``target`` (a temporary file of
+    :class:`cesu_rules.output.Outputs`) as ``fmt`` (``.csv`` or ``.parquet``), chunk by chunk.
+
+    ``sidecar`` receives the provenance of a CSV output. ``progress`` is called with a
+    :class:`Progress` after each chunk is written. Raises :class:`InputError` when the
+    source cannot be read as a table (the caller's :class:`Outputs` then writes nothing).
+    """
+    pa = require_pyarrow()
+    require_numpy()
+    path = Path(source)
+    if path.suffix not in (".csv", ".parquet"):
+        raise InputError(f"{path}: give a .csv or .parquet file", code="bad_input_type")
+    try:
+        reader = _Reader(path, chunk_rows)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise _read_error(path, exc) from None
+    meta = provenance(ruleset, provisional=provisional, ranges=ranges)
+    run = _Stream(ruleset, meta, target, fmt, provisional=provisional, ranges=ranges)
+    workers = workers or min(2, os.cpu_count() or 1)
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cesu-batch") as pool:
+            try:
+                seen = False
+                for batch in reader.batches():
+                    seen = True
+                    run.pending.append(pool.submit(run.compute, batch))
+                    run.drain(workers, reader, progress)
+                if not seen:  # a header and no row: an empty table with every column
+                    run.pending.append(pool.submit(run.compute, reader.empty_table()))
+                run.drain(0, reader, progress)
+            finally:
+                for future in run.pending:
+                    future.cancel()
+    except (pa.ArrowInvalid, pa.ArrowIOError, OSError) as exc:
+        raise _read_error(path, exc) from None
+    finally:
+        run.close()
+    if sidecar is not None:
+        sidecar.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return run.stats
+
+
+class _Stream:
+    """The chunks of one streamed run: computed on worker threads, written in order."""
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        meta: dict[str, Any],
+        target: Path,
+        fmt: str,
+        *,
+        provisional: bool,
+        ranges: bool,
+    ) -> None:
+        self.pa = require_pyarrow()
+        self.ruleset = ruleset
+        self.meta = meta
+        self.target = target
+        self.fmt = fmt
+        self.provisional = provisional
+        self.ranges = ranges
+        self.stats = StreamStats()
+        self.pending: collections.deque[Future[tuple[Any, int]]] = collections.deque()
+        self.writer: _Writer | None = None
+        self.schema: Any = None
+
+    def compute(self, batch: Any) -> tuple[Any, int]:
+        pa = self.pa
+        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        columns, passed = table_columns(table)
+        if passed and not self.stats.passed_through:
+            self.stats.passed_through = passed
+        result = compute_batch(
+            columns, self.ruleset, provisional=self.provisional, ranges=self.ranges
+        )
+        return output_table(table, result), int((~result.ok).sum())
+
+    def drain(
+        self, keep: int, reader: _Reader, progress: Callable[[Progress], None] | None
+    ) -> None:
+        """Write the computed chunks, oldest first, until ``keep`` are left in flight."""
+        while len(self.pending) > keep:
+            table, failed = self.pending.popleft().result()
+            if self.writer is None:
+                self.schema = table.schema.with_metadata({"cesu_rules": json.dumps(self.meta)})
+                self.writer = _Writer(self.target, self.fmt, self.schema)
+            self.writer.write(table.cast(self.schema))
+            self.stats.rows += table.num_rows
+            self.stats.failed += failed
+            if progress is not None:
+                progress(
+                    Progress(self.stats.rows, reader.total_rows, reader.bytes_read, reader.size)
+                )
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+class _Writer:
+    """A streaming CSV or Parquet writer of one schema."""
+
+    def __init__(self, path: Path, fmt: str, schema: Any) -> None:
+        if fmt == ".parquet":
+            import pyarrow.parquet as pq  # noqa: PLC0415
+
+            self._writer: Any = pq.ParquetWriter(path, schema)
+        else:
+            import pyarrow.csv as pcsv  # noqa: PLC0415
+
+            self._writer = pcsv.CSVWriter(path, schema)
+
+    def write(self, table: Any) -> None:
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        self._writer.close()

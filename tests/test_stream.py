@@ -1,0 +1,182 @@
+"""Streaming tables: chunk by chunk equals the whole table, in order; provenance in every
+output; a file that cannot be read leaves nothing behind; the Arrow, pandas and polars APIs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cesu_rules import CesuRulesError, default_ruleset
+from cesu_rules.output import outputs
+from cesu_rules.reform import load_reform
+from cesu_rules.stream import compute_frame, compute_table, sidecar_path, stream_table
+
+from .helpers import run_cli
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+pcsv = pytest.importorskip("pyarrow.csv")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cases(n: int) -> Any:
+    """``n`` rows of every kind: net and gross wages, territories, exemptions, bad cells."""
+    months = [f"{y}-{m:02d}" for y in (2019, 2022, 2024, 2026) for m in (1, 6, 12)]
+    territories = ["metropole", "alsace_moselle", "reunion", "mayotte", "guyane"]
+    rows = []
+    for i in range(n):
+        wage = f"{12 + i % 9}.{i % 100:02d}"
+        row = {
+            "id": f"{i:06d}",
+            "month": months[i % len(months)],
+            "territory": territories[i % len(territories)],
+            "hours": str(1 + i % 170),
+            "net_hourly": "" if i % 3 == 0 else wage,
+            "gross_hourly": wage if i % 3 == 0 else "",
+            "exemption": ["none", "age_70", "apa"][i % 3],
+            "cesu_plus": "true" if i % 2 else "false",
+        }
+        if i % 97 == 5:
+            row["hours"] = "12,5"  # refused with its reason, the stream goes on
+        rows.append(row)
+    return pa.Table.from_pylist(rows)
+
+
+def stream(source: Path, target: Path, **options: Any) -> Any:
+    with outputs([source]) as files:
+        fmt = target.suffix
+        temporary = files.target(target)
+        sidecar = files.target(sidecar_path(target)) if fmt == ".csv" else None
+        return stream_table(
+            source,
+            temporary,
+            fmt,
+            options.pop("ruleset", default_ruleset()),
+            sidecar=sidecar,
+            **options,
+        )
+
+
+@pytest.mark.parametrize("fmt", [".csv", ".parquet"])
+def test_chunk_by_chunk_is_the_whole_table_in_order(tmp_path: Path, fmt: str) -> None:
+    table = cases(3_000)
+    source = tmp_path / f"in{fmt}"
+    if fmt == ".csv":
+        pcsv.write_csv(table, source)
+    else:
+        pq.write_table(table, source, row_group_size=700)
+    target = tmp_path / f"out{fmt}"
+    stats = stream(source, target, chunk_rows=128, workers=2)
+    whole = compute_table(table)
+    streamed = (
+        pcsv.read_csv(
+            target,
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(whole.column_names, pa.string())
+            ),
+        )
+        if fmt == ".csv"
+        else pq.read_table(target)
+    )
+    assert stats.rows == 3_000
+    assert stats.failed == sum(1 for code in whole.column("error_code").to_pylist() if code)
+    assert stats.failed > 30
+    assert stats.passed_through == ["id"]
+    assert streamed.column_names == whole.column_names
+    for name in ("id", "total_cost", "urssaf_debit", "error_code", "error"):
+        mine = streamed.column(name).to_pylist()
+        theirs = [None if v is None else str(v) for v in whole.column(name).to_pylist()]
+        if fmt == ".parquet":
+            theirs = whole.column(name).to_pylist()
+        elif name not in ("id", "error_code", "error"):
+            mine = [v or None for v in mine]
+        assert mine == theirs, name
+
+
+def test_every_output_records_its_provenance(tmp_path: Path) -> None:
+    table = cases(50)
+    source = tmp_path / "in.parquet"
+    pq.write_table(table, source)
+    reform = load_reform(ROOT / "docs" / "examples" / "reform-smic-plus-2.yaml", default_ruleset())
+    stream(source, tmp_path / "out.parquet", ruleset=reform, ranges=True)
+    meta = json.loads(pq.read_schema(tmp_path / "out.parquet").metadata[b"cesu_rules"])
+    assert meta["ruleset_version"] == reform.version
+    assert meta["ruleset_hash"] == reform.hash
+    assert meta["ruleset_base_version"] == default_ruleset().version
+    assert meta["reforms"] == [reform.version.split("+", 1)[1]]
+    assert meta["options"] == {"provisional": False, "ranges": True}
+    pcsv.write_csv(table, tmp_path / "in.csv")
+    stream(tmp_path / "in.csv", tmp_path / "out.csv")
+    sidecar = json.loads((tmp_path / "out.csv.meta.json").read_text(encoding="utf-8"))
+    assert sidecar["ruleset_hash"] == default_ruleset().hash
+    assert sidecar["engine"] == "cesu-rules"
+    assert json.loads(compute_table(table).schema.metadata[b"cesu_rules"]) == {
+        **sidecar,
+        "options": {"provisional": False, "ranges": False},
+    }
+
+
+def test_a_table_with_a_header_and_no_row(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("month,hours,net_hourly,id\n", encoding="utf-8")
+    stream(source, tmp_path / "out.parquet")
+    out = pq.read_table(tmp_path / "out.parquet")
+    assert out.num_rows == 0
+    assert out.column_names[:4] == ["month", "hours", "net_hourly", "id"]
+    assert "total_cost" in out.column_names
+
+
+def test_a_truncated_csv_or_corrupt_parquet_writes_nothing(tmp_path: Path) -> None:
+    table = cases(400)
+    good = tmp_path / "good.parquet"
+    pq.write_table(table, good)
+    corrupt = tmp_path / "corrupt.parquet"
+    data = good.read_bytes()
+    corrupt.write_bytes(data[: len(data) // 2] + data[-64:])
+    truncated = tmp_path / "truncated.csv"
+    pcsv.write_csv(table, truncated)
+    text = truncated.read_text(encoding="utf-8")
+    truncated.write_text(text[: len(text) - 40], encoding="utf-8")  # the last row cut short
+    for source in (corrupt, truncated):
+        status, _, err = run_cli(
+            "batch", str(source), "--out", str(tmp_path / f"out-{source.stem}.csv")
+        )
+        assert status == 2, err
+        assert err.startswith(f"cesu-rules: error: cannot read {source} as a table: ")
+        assert err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "corrupt.parquet",
+        "good.parquet",
+        "truncated.csv",
+    ]
+
+
+def test_compute_table_takes_tables_and_batches_only() -> None:
+    table = cases(20)
+    assert compute_table(table.to_batches()[0]).num_rows == 20
+    with pytest.raises(CesuRulesError) as caught:
+        compute_table([{"month": "2024-04"}])
+    assert caught.value.code == "bad_input_type"
+
+
+def test_pandas_and_polars_frames_come_back_as_they_went() -> None:
+    pandas = pytest.importorskip("pandas")
+    polars = pytest.importorskip("polars")
+    rows: dict[str, list[Any]] = {
+        "month": ["2024-04", "2024-04"],
+        "hours": [10, 20],
+        "net_hourly": ["12.00", "12,00"],
+    }
+    expected = compute_table(pa.table({k: [str(v) for v in vs] for k, vs in rows.items()}))
+    frame = compute_frame(pandas.DataFrame(rows))
+    assert isinstance(frame, pandas.DataFrame)
+    assert [str(v) for v in frame["total_cost"][:1]] == ["202.25"]
+    assert list(frame["error_code"]) == ["", "invalid_number"]
+    pl = compute_frame(polars.DataFrame(rows))
+    assert isinstance(pl, polars.DataFrame)
+    assert pl["total_cost"].to_list()[0] == expected.column("total_cost").to_pylist()[0]
+    assert pl.columns == expected.column_names
