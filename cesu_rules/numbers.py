@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from .errors import InputError
 
 __all__ = [
+    "BLANKS",
     "DECIMAL_PATTERN",
     "MAX_DIGITS",
     "MONTH_PATTERN",
@@ -52,7 +53,7 @@ _LOOSE_MONTH_RE = re.compile(r"^([0-9]{4})[-/]([0-9]{1,2})$", re.ASCII)
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0", ""})
 _LIMIT = 10**MAX_DIGITS
-_BLANKS = " \t\r\n"
+BLANKS = " \t\r\n"  # what is stripped around a value (the batch engine strips the same)
 SHOWN_CHARACTERS = 40
 
 # Why a text is not an allowed decimal: the first rule whose pattern matches (re and RE2
@@ -153,7 +154,7 @@ def parse_decimal(value: object, *, field: str, example: str, signed: bool = Fal
         if "e" in text and abs(value) < _LIMIT:  # (NaN and infinities fail the test)
             text = format(Decimal(text), "f")
     elif isinstance(value, str):
-        text = value.strip(_BLANKS)
+        text = value.strip(BLANKS)
     else:
         raise InputError(
             f"{field} must be a number such as {example}, got a {type(value).__name__}",
@@ -183,7 +184,7 @@ def parse_month(value: object, *, field: str = "month") -> date:
             field=field,
             value=value,
         )
-    text = value.strip(_BLANKS)
+    text = value.strip(BLANKS)
     parsed = _PARSED.get(text)
     if parsed is not None:
         return parsed
@@ -219,7 +220,7 @@ def parse_bool(value: object, *, field: str) -> bool:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        text = value.strip(_BLANKS).lower()
+        text = value.strip(BLANKS).lower()
         if text in _TRUE:
             return True
         if text in _FALSE:

@@ -30,12 +30,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .batch import compute_batch, require_numpy, require_pyarrow
 from .errors import InputError
 from .rules.loader import Ruleset
-from .tables import _csv_header, output_table, table_columns
+from .tables import _csv_header, output_table, parquet_options, table_columns
 
 __all__ = [
     "CHUNK_ROWS",
@@ -283,11 +283,11 @@ def stream_table(
             try:
                 seen = False
                 for batch in reader.batches():
+                    run.pending.append(pool.submit(run.compute, batch, not seen))
                     seen = True
-                    run.pending.append(pool.submit(run.compute, batch))
                     run.drain(workers, reader, progress)
                 if not seen:  # a header and no row: an empty table with every column
-                    run.pending.append(pool.submit(run.compute, reader.empty_table()))
+                    run.pending.append(pool.submit(run.compute, reader.empty_table(), True))
                 run.drain(0, reader, progress)
             finally:
                 for future in run.pending:
@@ -302,7 +302,8 @@ def stream_table(
 
 
 class _Stream:
-    """The chunks of one streamed run: computed on worker threads, written in order."""
+    """The chunks of one streamed run: computed (and for CSV, formatted) on worker threads,
+    written in order by the calling thread."""
 
     def __init__(
         self,
@@ -322,11 +323,14 @@ class _Stream:
         self.provisional = provisional
         self.ranges = ranges
         self.stats = StreamStats()
-        self.pending: collections.deque[Future[tuple[Any, int]]] = collections.deque()
-        self.writer: _Writer | None = None
+        self.pending: collections.deque[Future[_Chunk]] = collections.deque()
+        self.parquet: Any = None
+        self.csv: Any = None
         self.schema: Any = None
 
-    def compute(self, batch: Any) -> tuple[Any, int]:
+    def compute(self, batch: Any, first: bool) -> _Chunk:
+        """One chunk computed on a worker thread: a table for Parquet (figures as the cents
+        themselves, decimal64), or for CSV its bytes (the header with the first chunk)."""
         pa = self.pa
         table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
         columns, passed = table_columns(table)
@@ -335,45 +339,62 @@ class _Stream:
         result = compute_batch(
             columns, self.ruleset, provisional=self.provisional, ranges=self.ranges
         )
-        return output_table(table, result), int((~result.ok).sum())
+        failed = int((~result.ok).sum())
+        if self.fmt == ".parquet":
+            out = output_table(table, result, bits=64)
+            return _Chunk(out.schema, out.num_rows, failed, out)
+        import pyarrow.csv as pcsv  # noqa: PLC0415
+
+        out = output_table(table, result)
+        sink = pa.BufferOutputStream()
+        pcsv.write_csv(out, sink, write_options=pcsv.WriteOptions(include_header=first))
+        return _Chunk(out.schema, out.num_rows, failed, sink.getvalue())
 
     def drain(
         self, keep: int, reader: _Reader, progress: Callable[[Progress], None] | None
     ) -> None:
         """Write the computed chunks, oldest first, until ``keep`` are left in flight."""
         while len(self.pending) > keep:
-            table, failed = self.pending.popleft().result()
-            if self.writer is None:
-                self.schema = table.schema.with_metadata({"cesu_rules": json.dumps(self.meta)})
-                self.writer = _Writer(self.target, self.fmt, self.schema)
-            self.writer.write(table.cast(self.schema))
-            self.stats.rows += table.num_rows
-            self.stats.failed += failed
+            chunk = self.pending.popleft().result()
+            if self.schema is None:
+                self.schema = chunk.schema.with_metadata({"cesu_rules": json.dumps(self.meta)})
+                self._open()
+            if self.parquet is not None:
+                self.parquet.write_table(chunk.data.cast(self.schema))
+            else:
+                if chunk.schema.names != self.schema.names:
+                    raise InputError(
+                        f"{reader.path}: a block of the file does not have the columns of the "
+                        "first one",
+                        code="unreadable_file",
+                    )
+                self.csv.write(chunk.data)
+            self.stats.rows += chunk.rows
+            self.stats.failed += chunk.failed
             if progress is not None:
-                progress(
-                    Progress(self.stats.rows, reader.total_rows, reader.bytes_read, reader.size)
-                )
+                done = Progress(self.stats.rows, reader.total_rows, reader.bytes_read, reader.size)
+                progress(done)
 
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
-class _Writer:
-    """A streaming CSV or Parquet writer of one schema."""
-
-    def __init__(self, path: Path, fmt: str, schema: Any) -> None:
-        if fmt == ".parquet":
+    def _open(self) -> None:
+        if self.fmt == ".parquet":
             import pyarrow.parquet as pq  # noqa: PLC0415
 
-            self._writer: Any = pq.ParquetWriter(path, schema)
+            options = parquet_options(self.schema.names)
+            self.parquet = pq.ParquetWriter(self.target, self.schema, **options)
         else:
-            import pyarrow.csv as pcsv  # noqa: PLC0415
-
-            self._writer = pcsv.CSVWriter(path, schema)
-
-    def write(self, table: Any) -> None:
-        self._writer.write_table(table)
+            self.csv = self.target.open("wb")
 
     def close(self) -> None:
-        self._writer.close()
+        if self.parquet is not None:
+            self.parquet.close()
+        if self.csv is not None:
+            self.csv.close()
+
+
+class _Chunk(NamedTuple):
+    """A computed chunk: its schema, rows, refused rows, and its table or CSV bytes."""
+
+    schema: Any
+    rows: int
+    failed: int
+    data: Any

@@ -21,11 +21,14 @@ from .batch import OUTPUT_COLUMNS, BatchResult, Column, require_numpy, require_p
 from .calc.inputs import INPUTS, Spec, read_value
 from .errors import CesuRulesError, InputError
 from .numbers import (
+    BLANKS,
     DECIMAL_PATTERN,
+    MAX_DIGITS,
     NOT_A_DECIMAL,
     NOT_PLAIN,
     PLAIN_RULES,
     SHOWN_CHARACTERS,
+    parse_bool,
 )
 from .output import outputs
 
@@ -115,11 +118,17 @@ def _csv_header(path: Path) -> list[str]:
     raise InputError(f"{path}: the file is empty (no header line)", code="empty_table")
 
 
-def _text(pa: Any, pc: Any, array: Any) -> Any:
-    """A column as trimmed text (nulls as empty text)."""
-    if not pa.types.is_string(array.type):  # numbers, large strings (pandas), dictionaries
+def _as_text(pa: Any, array: Any) -> Any:
+    """A column as text, nulls as empty text (numbers, large strings, dictionaries cast)."""
+    if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
-    return pc.utf8_trim_whitespace(array.fill_null(""))
+    return array.fill_null("") if array.null_count else array
+
+
+def _text(pa: Any, pc: Any, array: Any) -> Any:
+    """A column as trimmed text (nulls as empty text): the blanks the scalar parser strips
+    (space, tab, CR, LF), not other Unicode spaces (those make a cell invalid there too)."""
+    return pc.utf8_trim(_as_text(pa, array), characters=BLANKS)
 
 
 def _shown(pa: Any, pc: Any, text: Any) -> Any:
@@ -131,6 +140,80 @@ def _shown(pa: Any, pc: Any, text: Any) -> Any:
 
 
 def _decimal_column(pa: Any, pc: Any, np: Any, array: Any, *, name: str, spec: Spec) -> Column:
+    """A decimal column in hundredths (−1 where empty). Cells written as plain ASCII digits
+    with at most one dot are read straight from the Arrow buffers (:func:`_plain_hundredths`);
+    the few others (blanks, signs, commas, exponents…) go through the rules of
+    :mod:`cesu_rules.numbers`, which say why a cell is refused."""
+    raw = _as_text(pa, array)
+    values, other = _plain_hundredths(np, raw)
+    n = len(raw)
+    refused = np.zeros(n, dtype=bool)
+    texts = None
+    if other.any():
+        mask = pa.array(other)
+        sub = _ruled_decimals(pa, pc, np, raw.filter(mask), name=name, spec=spec)
+        values[other] = sub.values
+        refused[other] = sub.refused
+        if sub.texts is not None:
+            texts = pc.replace_with_mask(pa.nulls(n, pa.string()), mask, sub.texts)
+    codes = np.where(refused, "invalid_number", "").astype(object) if refused.any() else None
+    if codes is None:
+        codes = np.full(n, "", dtype=object)
+    return Column(values, None, refused, texts, codes)
+
+
+_WIDEST = 15  # characters of the longest cell the fast path reads (12 digits, a dot, 2)
+
+
+def _plain_hundredths(np: Any, raw: Any) -> tuple[Any, Any]:
+    """(hundredths, other): the value of every cell written ``[0-9]{1,12}(.[0-9]{1,2})?``
+    (−1 for an empty cell), read from the string array's bytes one character position at a
+    time for all cells at once (no per-cell Python); ``other`` marks the cells written any
+    other way (their value or refusal is left to the rules)."""
+    n = len(raw)
+    offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32)[raw.offset : raw.offset + n + 1]
+    values = np.full(n, -1, dtype=np.int64)
+    first, last = int(offsets[0]), int(offsets[-1])
+    if last == first:
+        return values, np.zeros(n, dtype=bool)
+    data = np.frombuffer(raw.buffers()[2], dtype=np.uint8)[first:last]
+    start = offsets[:-1].astype(np.int64) - first
+    length = offsets[1:].astype(np.int64) - first - start
+    width = min(int(length.max()), _WIDEST)
+    # Character c of every cell, one row array per c (long inner loops for numpy).
+    last_byte = len(data) - 1
+    digits = np.zeros(n, dtype=np.int64)  # the digits seen so far, as one integer
+    point = length.copy()  # the dot's position, or the cell's length
+    dots = np.zeros(n, dtype=np.int64)
+    odd = length > _WIDEST
+    for c in range(width):
+        inside = c < length
+        char = np.where(inside, data[np.minimum(start + c, last_byte)], 48)
+        dot = char == 46
+        digit = (char >= 48) & (char <= 57)
+        odd |= ~(digit | dot)
+        point = np.where(dot & (dots == 0), c, point)
+        dots += dot
+        digits = np.where(inside & digit, digits * 10 + (char.astype(np.int64) - 48), digits)
+    fraction = np.where(dots > 0, length - point - 1, 0)
+    empty = length == 0
+    other = ~empty & (
+        odd
+        | (dots > 1)
+        | (point < 1)
+        | (point > MAX_DIGITS)
+        | ((dots == 1) & ((fraction < 1) | (fraction > 2)))
+    )
+    # The digits read as one integer: scale to hundredths by the decimals written.
+    worth = digits * np.where(fraction == 0, 100, np.where(fraction == 1, 10, 1))
+    good = ~empty & ~other
+    values[good] = worth[good]
+    return values, other
+
+
+def _ruled_decimals(pa: Any, pc: Any, np: Any, array: Any, *, name: str, spec: Spec) -> Column:
+    """The cells :func:`_plain_hundredths` leaves: read, or refused with their reason, by the
+    rules of :mod:`cesu_rules.numbers` applied to the whole column (regular expressions)."""
     text = _text(pa, pc, array)
     n = len(text)
     empty = pc.equal(text, "")
@@ -173,31 +256,42 @@ def _decimal_column(pa: Any, pc: Any, np: Any, array: Any, *, name: str, spec: S
     return Column(values, None, refused_np, texts, codes)
 
 
-def _flag_column(pa: Any, pc: Any, np: Any, array: Any, name: str) -> Column:
-    text = pc.utf8_lower(_text(pa, pc, array))
-    true = pc.is_in(text, pa.array(["true", "yes", "1"]))
-    false = pc.is_in(text, pa.array(["false", "no", "0", ""]))
-    refused = pc.invert(pc.or_(true, false))
-    refused_np = np.asarray(refused.to_numpy(zero_copy_only=False), dtype=bool)
-    texts = None
-    if refused_np.any():
-        texts = pc.binary_join_element_wise(
-            f"{name} must be true or false (got ", _shown(pa, pc, _text(pa, pc, array)), ")", ""
-        )
-    codes = np.where(refused_np, "invalid_flag", "").astype(object)
-    values = np.asarray(true.to_numpy(zero_copy_only=False), dtype=bool)
-    return Column(values, None, refused_np, texts, codes)
-
-
-def _text_column(pa: Any, pc: Any, np: Any, array: Any) -> Column:
-    """A text column, dictionary-encoded: codes and distinct values (fast on millions)."""
-    encoded = _text(pa, pc, array).dictionary_encode()
+def _distinct_cells(pa: Any, np: Any, array: Any) -> tuple[Any, list[str]]:
+    """(codes, texts): each cell's index among the column's distinct texts, and those texts
+    (Arrow's dictionary encoding: one hash per cell, then Python only per distinct text)."""
+    encoded = _as_text(pa, array).dictionary_encode()
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def _flag_column(pa: Any, np: Any, array: Any, name: str) -> Column:
+    """A yes/no column: each distinct text read once by the scalar parser (same values, same
+    messages), then spread to the rows by their codes."""
+    codes, texts = _distinct_cells(pa, np, array)
+    values = np.zeros(len(texts), dtype=bool)
+    messages: list[str | None] = [None] * len(texts)
+    for k, text in enumerate(texts):
+        try:
+            values[k] = parse_bool(text, field=name)
+        except CesuRulesError as exc:
+            messages[k] = exc.message
+    refused = np.array([m is not None for m in messages], dtype=bool)[codes]
+    shown = pa.array(messages, pa.string()).take(pa.array(codes)) if refused.any() else None
     return Column(
-        encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-        encoded.dictionary.to_pylist(),
+        values[codes], None, refused, shown, np.where(refused, "invalid_flag", "").astype(object)
     )
+
+
+def _text_column(pa: Any, np: Any, array: Any) -> Column:
+    """A text column as codes and distinct values, blanks around a value stripped (cells that
+    differ only by them share a code)."""
+    codes, texts = _distinct_cells(pa, np, array)
+    vocab = sorted({t.strip(BLANKS) for t in texts})
+    index = {v: i for i, v in enumerate(vocab)}
+    remap = np.array([index[t.strip(BLANKS)] for t in texts], dtype=np.int64)
+    return Column(remap[codes] if len(texts) else codes, vocab)
 
 
 def table_columns(table: Any) -> tuple[dict[str, Column], list[str]]:
@@ -223,37 +317,47 @@ def table_columns(table: Any) -> tuple[dict[str, Column], list[str]]:
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
         if spec.kind in ("month", "choice"):
-            columns[name] = _text_column(pa, pc, np, array)
+            columns[name] = _text_column(pa, np, array)
         elif spec.kind == "flag":
-            columns[name] = _flag_column(pa, pc, np, array, name)
+            columns[name] = _flag_column(pa, np, array, name)
         else:
             columns[name] = _decimal_column(pa, pc, np, array, name=name, spec=spec)
     outputs = {output_name(f) for f in OUTPUT_COLUMNS} | {"error", "error_code"}
     return columns, [c for c in table.column_names if c not in _INPUT_NAMES | outputs]
 
 
-def output_table(table: Any, result: BatchResult) -> Any:
+def output_table(table: Any, result: BatchResult, *, bits: int = 128) -> Any:
     """The input table with the figures (decimal, 2 places; null on error), ``error_code``
-    and ``error``."""
+    and ``error``. ``bits``: the figures' Arrow type, ``decimal128(18, 2)`` (any library
+    reads it) or ``decimal64(18, 2)`` (the cents themselves: what Parquet stores)."""
     pa = require_pyarrow()
-    import pyarrow.compute as pc  # noqa: PLC0415
-
     np = require_numpy()
-    cent = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
     failed = np.asarray(~result.ok, dtype=bool)
+    valid = pa.array(~failed).buffers()[1] if failed.any() else None
+    n = len(failed)
     ranges = [f"{n}_{end}" for n in OUTPUT_COLUMNS for end in ("low", "high")]
+    # The input columns (those of a table that is itself an output are computed again),
+    # then the figures, the ranges asked for, the error code and message.
+    columns = {c: table.column(c) for c in table.column_names if c not in _OUTPUT_NAMES}
     for name in (*OUTPUT_COLUMNS, *(r for r in ranges if r in result.values)):
-        cents = pa.array(result.values[name], type=pa.int64(), mask=failed)
-        value = pc.multiply(pc.cast(cents, pa.decimal128(20, 0)), cent)
-        column = output_name(name)
-        if column in table.column_names:  # a table that is itself an output: replace
-            table = table.drop_columns([column])
-        table = table.append_column(column, value)
-    for column in ("error_code", "error"):
-        if column in table.column_names:
-            table = table.drop_columns([column])
-    table = table.append_column("error_code", result.error_codes())
-    return table.append_column("error", result.error_texts())
+        columns[output_name(name)] = _decimal_cents(
+            pa, np, result.values[name], valid, n, bits=bits
+        )
+    columns["error_code"] = result.error_codes()
+    columns["error"] = result.error_texts()
+    return pa.table(columns)
+
+
+def _decimal_cents(pa: Any, np: Any, cents: Any, valid: Any, n: int, *, bits: int) -> Any:
+    """An Arrow decimal(18, 2) array of int64 cents, built on their bytes (a 64-bit value is
+    the cents, a 128-bit one the cents and their sign extension): no conversion, exact."""
+    if bits == 64:
+        words = np.ascontiguousarray(cents, dtype=np.int64)
+        return pa.Array.from_buffers(pa.decimal64(18, 2), n, [valid, pa.py_buffer(words)])
+    words = np.empty((n, 2), dtype=np.int64)
+    words[:, 0] = cents
+    words[:, 1] = cents >> 63
+    return pa.Array.from_buffers(pa.decimal128(18, 2), n, [valid, pa.py_buffer(words)])
 
 
 def output_name(figure: str) -> str:
@@ -262,7 +366,28 @@ def output_name(figure: str) -> str:
     return f"{figure}_out" if figure in _INPUT_NAMES else figure
 
 
+_OUTPUT_NAMES = frozenset(
+    [output_name(f) for f in OUTPUT_COLUMNS]
+    + [output_name(f"{f}_{end}") for f in OUTPUT_COLUMNS for end in ("low", "high")]
+    + ["error_code", "error"]
+)
+
+
 TABLE_SUFFIXES = (".csv", ".parquet")
+# Columns of few distinct values, worth Parquet's dictionary encoding (the others are not:
+# trying it on every figure costs a third of the writing time).
+_FEW_VALUES = frozenset(
+    [n for n, spec in INPUTS if spec.kind in ("month", "choice", "flag")] + ["error_code"]
+)
+
+
+def parquet_options(columns: Sequence[str]) -> dict[str, Any]:
+    """How every Parquet output is written: figures as 64-bit integers of cents (Parquet's
+    DECIMAL(18, 2) on INT64, read back as exact decimals), dictionaries only where they pay."""
+    return {
+        "use_dictionary": [c for c in columns if c in _FEW_VALUES],
+        "store_decimal_as_integer": True,
+    }
 
 
 def write_table(table: Any, path: str | Path) -> None:
@@ -278,7 +403,7 @@ def write_table_to(table: Any, path: Path, fmt: str) -> None:
     if fmt == ".parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        pq.write_table(table, path)
+        pq.write_table(table, path, **parquet_options(table.column_names))
     else:
         import pyarrow.csv as pcsv  # noqa: PLC0415
 
