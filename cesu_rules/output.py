@@ -74,6 +74,7 @@ class Outputs:
             ) from None
         os.close(handle)
         temporary = Path(name)
+        os.chmod(temporary, 0o666 & ~_umask())  # as a file the user creates (mkstemp: 0600)
         self._pending.append((temporary, target))
         return temporary
 
@@ -92,6 +93,13 @@ class Outputs:
         for temporary, _ in self._pending:
             temporary.unlink(missing_ok=True)
         self._pending.clear()
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager

@@ -1,57 +1,61 @@
-"""What-if simulations: scenario grids (or tables of cases) run by the batch engine, under the
-shipped rules or a reform overlay, compared with a baseline, summarised, and plotted.
+"""What-if simulations: a scenario's grid (or table of cases) run by the batch engine under
+the shipped rules or a reform, compared with a baseline, summarised, written and plotted.
 
-A scenario file (YAML)::
+Everything is columnar and streamed: the grid is generated chunk by chunk from the axes'
+indices (each axis value parsed once, never a row as a Python dict), each chunk is computed
+by :func:`cesu_rules.batch.compute_batch` (and again under the baseline), written to the
+output as it comes (CSV, Parquet, or JSON up to :data:`JSON_MAX_ROWS` rows), and folded into
+the summary. The summary is exact: min, median and max of six figures (kept as 4-byte cents
+a row, the only memory that grows with the grid) and the mean change against the baseline.
+A chart draws one figure against an axis, one line per series (and its baseline).
 
-    label: Employer cost vs hours, July 2026
-    fixed: {month: 2026-07, net_hourly: "13.00", paid_leave: excluded}
-    axes:
-      hours: {from: 5, to: 40, step: 5}       # a range (decimal text) or a list
-      exemption: [none, age_70]
-    plot: {x: hours, y: total_cost, series: exemption}
-
-or, instead of ``axes``, ``cases: cases.csv`` (a CSV/Parquet table of inputs, relative to
-the scenario). The grid is the product of the axes; a grid above ``max_rows`` (default
-200 000) is refused — the ``batch`` command is made for larger tables.
+The scenario file format is :mod:`cesu_rules.scenario`.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
-import statistics
-import sys
+import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .batch import OUTPUT_COLUMNS, compute_batch, require_numpy, require_pyarrow
-from .calc.inputs import read_value
-from .calc.rounding import euros
-from .errors import CesuRulesError, FileError, InputError
+from .batch import OUTPUT_COLUMNS, BatchResult, compute_batch
+from .chart import PlotData
+from .errors import InputError
 from .extras import require
-from .fields import BATCH_INPUTS as INPUT_COLUMNS
-from .numbers import month_range, parse_decimal, parse_month
-from .output import outputs
 from .rules.loader import Ruleset
-from .rules.reader import FileChecker, read_model, read_user_text
-from .tables import columns_from_rows, output_name, read_table, table_columns
+from .scenario import (
+    DEFAULT_MAX_ROWS,
+    Grid,
+    PlotSpec,
+    Scenario,
+    ScenarioError,
+    cases_chunks,
+    expand_grid,
+    load_scenario,
+)
+from .stream import CHUNK_ROWS, Progress, TableReader, provenance
+from .tables import output_name, output_table, parquet_options
 
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "JSON_MAX_ROWS",
+    "PLOT_MAX_POINTS",
+    "PLOT_SUFFIXES",
+    "RESULT_SUFFIXES",
+    "SUMMARY_METRICS",
+    "PlotSpec",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
     "expand_grid",
     "load_scenario",
+    "render_summary",
     "run_scenario",
 ]
 
-DEFAULT_MAX_ROWS = 200_000
 SUMMARY_METRICS = (
     "gross",
     "employer_total",
@@ -60,216 +64,39 @@ SUMMARY_METRICS = (
     "tax_credit",
     "cost_after_credit",
 )
-_MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
-_MAX_AXIS = 10_000_000  # values on one axis; the grid itself is limited by max_rows
+RESULT_SUFFIXES = (".csv", ".json", ".parquet")
+PLOT_SUFFIXES = (".png", ".svg")
+JSON_MAX_ROWS = 200_000  # a JSON file of rows is for people and small programs
+PLOT_MAX_POINTS = 1_000_000  # beyond, a chart is ink: plot a coarser grid
+_GRID_CHUNK = CHUNK_ROWS // 2  # two rulesets and three sets of figures per row in flight
 
 
-class ScenarioError(FileError):
-    """A scenario file is invalid; ``problems`` lists every problem with its place."""
+@dataclass(frozen=True)
+class Summary:
+    """A figure over the rows computed: min, median, max (euros) and the mean change
+    against the baseline (None without one)."""
 
-
-class PlotSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    x: str
-    y: str = "total_cost"
-    series: str | None = None
-
-
-class Scenario(BaseModel):
-    """A scenario file: fixed inputs plus axes (a grid), or a table of cases."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    label: str = Field(min_length=1)
-    description: str | None = None
-    fixed: dict[str, Any] = Field(default_factory=dict)
-    axes: dict[str, Any] = Field(default_factory=dict)
-    cases: str | None = None
-    plot: PlotSpec | None = None
-    max_rows: int = Field(default=DEFAULT_MAX_ROWS, gt=0)
+    minimum: Decimal
+    median: Decimal
+    maximum: Decimal
+    mean_change: Decimal | None
 
 
 @dataclass(frozen=True)
 class SimulationResult:
     label: str
-    rows: list[dict[str, Any]]  # inputs, figures (Decimal or None), error, and comparisons
+    rows: int
+    failed: int
+    errors: tuple[str, ...]  # up to three distinct messages, as examples
     axes: tuple[str, ...]
     compared: bool
     ruleset_version: str
     baseline_version: str | None
+    summary: dict[str, Summary] = field(default_factory=dict)
 
 
-def _range(
-    spec: Mapping[str, Any], where: tuple[str | int, ...], checker: FileChecker, name: str
-) -> list[Any]:
-    unknown = sorted(set(spec) - {"from", "to", "step"})
-    missing = sorted({"from", "to"} - set(spec))
-    if unknown or missing:
-        wrong = f"unknown: {', '.join(unknown)}" if unknown else f"missing: {', '.join(missing)}"
-        checker.add(where, f"a range is {{from: ..., to: ..., step: ...}} ({wrong})")
-        return []
-    try:
-        if name == "month":
-            start = parse_month(spec["from"], field=f"{name}.from")
-            end = parse_month(spec["to"], field=f"{name}.to")
-            return [f"{m:%Y-%m}" for m in month_range(start, end)]
-        example = "0.5"
-        low = parse_decimal(spec["from"], field=f"{name}.from", example=example, signed=True)
-        high = parse_decimal(spec["to"], field=f"{name}.to", example=example, signed=True)
-        step = parse_decimal(spec.get("step", 1), field=f"{name}.step", example=example)
-    except CesuRulesError as exc:
-        checker.add(where, exc.message)
-        return []
-    if step <= 0:
-        checker.add(where, f"step must be more than 0 (got {step})")
-        return []
-    count = int((high - low) / step) + 1 if high >= low else 0
-    if count > _MAX_AXIS:
-        checker.add(where, f"this range has {count:,} values, above the limit of {_MAX_AXIS:,}")
-        return []
-    return [low + i * step for i in range(count)]
-
-
-def load_scenario(path: str | Path) -> tuple[Scenario, dict[str, list[Any]]]:
-    """The scenario at ``path`` and its axes expanded to lists (raises ScenarioError)."""
-    path = Path(path)
-    text = read_user_text(path, "scenario")
-    scenario, checker = read_model(text, Scenario, str(path))
-    if scenario is None:
-        raise ScenarioError(checker.problems)
-    _check_names(scenario, checker)
-    axes = _expand_axes(scenario, checker)
-    _check_plot(scenario, checker)
-    size = 1
-    for values in axes.values():
-        size *= max(1, len(values))
-    if axes and size > scenario.max_rows:
-        checker.add(
-            ("axes",),
-            f"the grid has {size:,} rows, above the limit of "
-            f"{scenario.max_rows:,} (max_rows): write the cases to a CSV or Parquet "
-            "file and run `cesu-rules batch` on it",
-        )
-    if checker.problems:
-        raise ScenarioError(checker.problems)
-    return scenario, axes
-
-
-def _check_names(scenario: Scenario, checker: FileChecker) -> None:
-    known = ", ".join(INPUT_COLUMNS)
-    for section in ("fixed", "axes"):
-        for name in getattr(scenario, section):
-            if name not in INPUT_COLUMNS:
-                checker.add(
-                    (section, name), f"unknown input {name!r}; the inputs are {known}", key=True
-                )
-    if scenario.axes and scenario.cases:
-        checker.add(("cases",), "give either axes (a grid) or cases (a table), not both", key=True)
-    if not scenario.axes and not scenario.cases:
-        checker.add((), "nothing to run: give axes (a grid) or cases (a table of inputs)")
-    for name in set(scenario.axes) & set(scenario.fixed):
-        checker.add(("fixed", name), f"{name!r} is both fixed and an axis", key=True)
-
-
-def _expand_axes(scenario: Scenario, checker: FileChecker) -> dict[str, list[Any]]:
-    axes: dict[str, list[Any]] = {}
-    for name, spec in scenario.axes.items():
-        if name not in INPUT_COLUMNS:
-            continue
-        if isinstance(spec, dict):
-            values = _range(spec, ("axes", name), checker, name)
-        elif isinstance(spec, list):
-            values = list(spec)
-        else:
-            values = [spec]
-        if not values and not checker.problems:
-            checker.add(("axes", name), "this axis has no value: the grid would be empty")
-        if isinstance(spec, list):
-            for i, value in enumerate(values):
-                _check_value(name, value, ("axes", name, i), checker)
-        elif not isinstance(spec, dict):
-            _check_value(name, spec, ("axes", name), checker)
-        axes[name] = values
-    for name, value in scenario.fixed.items():
-        if name in INPUT_COLUMNS:
-            _check_value(name, value, ("fixed", name), checker)
-    return axes
-
-
-def _check_value(
-    name: str, value: object, where: tuple[str | int, ...], checker: FileChecker
-) -> None:
-    """A fixed or axis value read with the one input parser, the refusal placed on its line."""
-    try:
-        read_value(name, value)
-    except CesuRulesError as exc:
-        checker.add(where, exc.message)
-
-
-def _check_plot(scenario: Scenario, checker: FileChecker) -> None:
-    plot = scenario.plot
-    if plot is None:
-        return
-    if plot.x not in scenario.axes:
-        checker.add(("plot", "x"), f"x must be one of the axes ({', '.join(scenario.axes)})")
-    if plot.y not in OUTPUT_COLUMNS:
-        checker.add(("plot", "y"), f"y must be a figure: {', '.join(OUTPUT_COLUMNS)}")
-    if plot.series is not None and plot.series not in scenario.axes:
-        checker.add(("plot", "series"), "series must be one of the axes")
-
-
-def expand_grid(
-    fixed: Mapping[str, Any], axes: Mapping[str, Sequence[Any]]
-) -> list[dict[str, Any]]:
-    """Every combination of the axes, each with the fixed inputs."""
-    names = list(axes)
-    return [
-        {**fixed, **dict(zip(names, combo, strict=True))}
-        for combo in itertools.product(*(axes[n] for n in names))
-    ]
-
-
-def _progress_bar(enabled: bool) -> Callable[[int, int], None] | None:
-    if not enabled:
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
-
-
-def _run(columns: Mapping[str, Any], ruleset: Ruleset, progress: bool) -> tuple[Any, Any]:
-    hours = columns["hours"]
-    n = len(getattr(hours, "values", hours))
-    result = compute_batch(columns, ruleset, _progress_bar(progress and n >= 50_000))
-    return result.values, result.error_texts().to_pylist()
-
-
-def _echo(columns: Mapping[str, Any], i: int) -> dict[str, Any]:
-    """The inputs of row ``i`` of batch columns, as values a person reads."""
-    row: dict[str, Any] = {}
-    for name in INPUT_COLUMNS:
-        if name not in columns:
-            continue
-        column = columns[name]
-        if column.vocab is not None:  # dictionary-encoded text: codes and distinct values
-            row[name] = str(column.vocab[column.values[i]])
-            continue
-        value = column.values[i]
-        if name in ("month", "territory", "paid_leave", "exemption"):
-            row[name] = str(value)
-        elif name in ("non_resident", "cesu_plus"):
-            row[name] = bool(value)
-        else:
-            row[name] = None if value < 0 else euros(int(value))
-    return row
+# ---------------------------------------------------------------------------------------------
+# Running
 
 
 def run_scenario(
@@ -279,183 +106,315 @@ def run_scenario(
     *,
     baseline: Ruleset | None = None,
     base_dir: Path | None = None,
-    progress: bool = False,
+    out: Path | None = None,
+    out_format: str | None = None,
+    chart: Path | None = None,
+    chart_format: str | None = None,
+    sidecar: Path | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> SimulationResult:
-    """Run the grid (or the table) under ``ruleset``, and under ``baseline`` if given."""
-    require_numpy()
+    """Run the grid (or the table) under ``ruleset``, and under ``baseline`` if given.
+
+    ``out`` receives every row (inputs, figures, error; with a baseline its figures and the
+    changes) as ``out_format`` (``.csv``, ``.parquet`` or ``.json``), ``chart`` the plot
+    (``.png`` or ``.svg``), ``sidecar`` the provenance of a CSV output: paths from
+    :class:`cesu_rules.output.Outputs`, renamed only if the whole run succeeds.
+    """
+    np = require("numpy", "batch", "simulations")
+    grid: Grid | None = None
     if scenario.cases is not None:
-        table_path = (base_dir or Path()) / scenario.cases
-        columns, _ = table_columns(read_table(table_path))
-        n = len(columns["hours"])
-        if n > scenario.max_rows:
-            raise InputError(
-                f"{table_path} has {n:,} rows, above the limit of "
-                f"{scenario.max_rows:,}: run `cesu-rules batch` on it",
-                code="too_many_rows",
-            )
-        inputs = [_echo(columns, i) for i in range(n)]
+        source = (base_dir or Path()) / scenario.cases
+        chunks, size = cases_chunks(source), _table_rows(source)
     else:
-        inputs = expand_grid(scenario.fixed, axes)
-        columns = columns_from_rows(inputs)
-    out, errors = _run(columns, ruleset, progress)
-    base_out = base_errors = None
-    if baseline is not None:
-        base_out, base_errors = _run(columns, baseline, progress)
-    rows = []
-    for i, row in enumerate(inputs):
-        record: dict[str, Any] = {k: row[k] for k in row}
-        record["error"] = errors[i]
-        for name in OUTPUT_COLUMNS:
-            column = output_name(name)
-            record[column] = None if errors[i] else euros(int(out[name][i]))
-        if base_out is not None and base_errors is not None:
-            record["baseline_error"] = base_errors[i]
-            for name in OUTPUT_COLUMNS:
-                column = output_name(name)
-                value = None if base_errors[i] else euros(int(base_out[name][i]))
-                record[f"baseline_{column}"] = value
-                mine = record[column]
-                record[f"delta_{column}"] = None if value is None or mine is None else mine - value
-        rows.append(record)
-    return SimulationResult(
-        scenario.label,
-        rows,
-        tuple(axes),
-        baseline is not None,
-        ruleset.version,
-        None if baseline is None else baseline.version,
-    )
-
-
-def render_summary(result: SimulationResult) -> str:
-    """Row counts, then min / median / max of the main figures (and of the changes)."""
-    ok = [r for r in result.rows if not r["error"]]
-    failed = len(result.rows) - len(ok)
-    lines = [
-        f"{result.label}: {len(result.rows):,} rows ({failed:,} with an error), "
-        f"ruleset {result.ruleset_version}"
-        + (f" vs baseline {result.baseline_version}" if result.compared else "")
-    ]
-    if failed:
-        examples = sorted({r["error"] for r in result.rows if r["error"]})[:3]
-        lines.extend(f"  error: {e}" for e in examples)
-    metrics = list(SUMMARY_METRICS)
-    header = f"  {'figure':<28}{'min':>12}{'median':>12}{'max':>12}"
-    if result.compared:
-        header += f"{'mean change':>14}"
-    lines.append(header)
-    for m in metrics:
-        values = [r[m] for r in ok if r[m] is not None]
-        if not values:
-            continue
-        row = f"  {m:<28}{min(values):>12.2f}{statistics.median(values):>12.2f}{max(values):>12.2f}"
-        if result.compared:
-            deltas = [r[f"delta_{m}"] for r in ok if r.get(f"delta_{m}") is not None]
-            if deltas:
-                mean = sum(deltas, Decimal(0)) / len(deltas)
-                row += f"{mean:>+14.2f}"
-        lines.append(row)
-    return "\n".join(lines) + "\n"
-
-
-RESULT_SUFFIXES = (".csv", ".json", ".parquet")
-PLOT_SUFFIXES = (".png", ".svg")
-
-
-def write_result(result: SimulationResult, path: str | Path, fmt: str | None = None) -> None:
-    """Write every row as CSV, JSON or Parquet (``fmt``, default: the extension), whole or
-    not at all."""
-    with outputs() as out:
-        write_result_to(
-            result, out.target(path, suffixes=RESULT_SUFFIXES), fmt or Path(path).suffix
+        grid = Grid(scenario, axes)
+        chunks, size = grid.chunks(_GRID_CHUNK), grid.size
+    if size is not None and size > scenario.max_rows:
+        raise InputError(
+            f"{scenario.cases} has {size:,} rows, above the limit of {scenario.max_rows:,} "
+            "(max_rows): run `cesu-rules batch` on it",
+            code="too_many_rows",
         )
-
-
-def write_result_to(result: SimulationResult, path: Path, suffix: str) -> None:
-    """Write every row to ``path`` (a temporary file of :class:`cesu_rules.output.Outputs`)."""
-    if suffix == ".json":
-        import json  # noqa: PLC0415
-
-        payload = [
-            {
-                k: (str(v) if isinstance(v, Decimal) else (str(v) if hasattr(v, "item") else v))
-                for k, v in r.items()
-            }
-            for r in result.rows
-        ]
-        text = json.dumps(
-            {"label": result.label, "rows": payload}, ensure_ascii=False, indent=1, default=str
+    if out_format == ".json" and size is not None and size > JSON_MAX_ROWS:
+        raise InputError(
+            f"{size:,} rows are too many for a JSON file (at most {JSON_MAX_ROWS:,}): "
+            "write .csv or .parquet",
+            code="too_many_rows",
         )
-        path.write_text(text + "\n", encoding="utf-8")
-        return
-    from .tables import write_table_to  # noqa: PLC0415
+    if chart is not None:
+        _check_plot_size(scenario, size)
+    meta = provenance(ruleset, baseline=None if baseline is None else baseline.version)
+    fold = _Fold(np, scenario, compared=baseline is not None, capacity=size)
+    writer = _RowsWriter(out, out_format, meta, label=scenario.label)
+    try:
+        for columns, inputs, index in chunks:
+            mine = compute_batch(columns, ruleset)
+            theirs = None if baseline is None else compute_batch(columns, baseline)
+            fold.add(mine, theirs, index)
+            if out is not None:
+                writer.write(_rows_table(inputs, mine, theirs))
+            if progress is not None:
+                progress(Progress(fold.rows, size, 0, 0))
+            if fold.rows > scenario.max_rows:
+                raise InputError(
+                    f"{scenario.cases} has more than {scenario.max_rows:,} rows (max_rows): "
+                    "run `cesu-rules batch` on it",
+                    code="too_many_rows",
+                )
+    finally:
+        writer.close()
+    if sidecar is not None:
+        sidecar.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    result = fold.result(scenario.label, tuple(axes), ruleset, baseline)
+    if chart is not None and grid is not None:
+        from .chart import draw_grid  # noqa: PLC0415 - matplotlib, on use
 
-    pa = require_pyarrow()
-    names = list(result.rows[0]) if result.rows else []
-    data = {}
-    for name in names:
-        values = [r[name] for r in result.rows]
-        if any(isinstance(v, Decimal) for v in values):
-            data[name] = pa.array(values, type=pa.decimal128(20, 2))
-        else:
-            data[name] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
-    write_table_to(pa.table(data), path, suffix)
+        draw_grid(fold.plot_data(grid), result, chart, chart_format or chart.suffix)
+    return result
 
 
-def plot_result(
-    result: SimulationResult, scenario: Scenario, path: str | Path, fmt: str | None = None
-) -> None:
-    """Draw ``plot.y`` against ``plot.x``, one line per series (and baseline), as PNG or SVG
-    (``fmt``, default: the extension), whole or not at all."""
-    with outputs() as out:
-        plot_result_to(
-            result, scenario, out.target(path, suffixes=PLOT_SUFFIXES), fmt or Path(path).suffix
-        )
+def _table_rows(path: Path) -> int | None:
+    """The rows of a Parquet table (from its footer); None for CSV (counted while read)."""
+    if path.suffix != ".parquet":
+        return None
+    return int(TableReader(path, CHUNK_ROWS).total_rows or 0)
 
 
-def plot_result_to(result: SimulationResult, scenario: Scenario, path: Path, fmt: str) -> None:
-    """Draw the chart to ``path`` (a temporary file of :class:`cesu_rules.output.Outputs`)."""
+def _check_plot_size(scenario: Scenario, size: int | None) -> None:
     if scenario.plot is None:
         raise InputError(
             "the scenario has no 'plot' section: add plot: {x: <axis>, y: <figure>} to draw "
             "a chart",
             code="no_plot",
         )
-    require("matplotlib", "plot", "a chart").use("Agg")
-    plt: Any = require("matplotlib.pyplot", "plot", "a chart")
-    spec = scenario.plot
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for r in result.rows:
-        if r["error"]:
-            continue
-        key = "" if spec.series is None else f"{spec.series} = {r[spec.series]}"
-        groups.setdefault(key, []).append(r)
-    fig, ax = plt.subplots(figsize=(8, 4.8))
-    for key, rows in sorted(groups.items()):
-        rows.sort(key=lambda r: r[spec.x])
-        xs = [float(r[spec.x]) if not isinstance(r[spec.x], str) else r[spec.x] for r in rows]
-        label = key or spec.y
-        ax.plot(
-            xs,
-            [float(r[output_name(spec.y)]) for r in rows],
-            marker="o",
-            markersize=3,
-            label=f"{label} ({result.ruleset_version})" if result.compared else label,
+    if size is not None and size > PLOT_MAX_POINTS:
+        raise InputError(
+            f"a chart of {size:,} points cannot be read (at most {PLOT_MAX_POINTS:,}): plot a "
+            "coarser grid, and write the rows with --out",
+            code="too_many_rows",
         )
-        if result.compared:
-            ax.plot(
-                xs,
-                [float(r[f"baseline_{output_name(spec.y)}"]) for r in rows],
-                linestyle="--",
-                label=f"{label} (baseline)",
+
+
+def _rows_table(inputs: Any, mine: BatchResult, theirs: BatchResult | None) -> Any:
+    """The output rows of a chunk: inputs, error, figures; then the baseline's error and
+    figures and the changes (``delta_``)."""
+    pa = require("pyarrow", "batch", "simulations")
+    table = output_table(inputs, mine)
+    columns = {c: table.column(c) for c in inputs.column_names}
+    columns["error"] = table.column("error")
+    for name in OUTPUT_COLUMNS:
+        columns[output_name(name)] = table.column(output_name(name))
+    if theirs is not None:
+        base = output_table(inputs, theirs)
+        columns["baseline_error"] = base.column("error")
+        for name in OUTPUT_COLUMNS:
+            column = output_name(name)
+            columns[f"baseline_{column}"] = base.column(column)
+        import pyarrow.compute as pc  # noqa: PLC0415
+
+        for name in OUTPUT_COLUMNS:
+            column = output_name(name)
+            columns[f"delta_{column}"] = pc.subtract(table.column(column), base.column(column))
+    return pa.table(columns)
+
+
+class _RowsWriter:
+    """The rows of a run, written chunk by chunk as CSV or Parquet, or gathered for JSON."""
+
+    def __init__(
+        self, path: Path | None, fmt: str | None, meta: dict[str, Any], *, label: str
+    ) -> None:
+        self.path = path
+        self.fmt = fmt or (path.suffix if path is not None else None)
+        self.meta = meta
+        self.label = label
+        self._writer: Any = None
+        self._schema: Any = None
+        self._json: list[Any] = []
+
+    def write(self, table: Any) -> None:
+        if self.fmt == ".json":
+            self._json.append(table)
+            return
+        if self._writer is None:
+            schema = table.schema.with_metadata({"cesu_rules": json.dumps(self.meta)})
+            if self.fmt == ".parquet":
+                import pyarrow.parquet as pq  # noqa: PLC0415
+
+                options = parquet_options(schema.names)
+                self._writer = pq.ParquetWriter(self.path, schema, **options)
+            else:
+                import pyarrow.csv as pcsv  # noqa: PLC0415
+
+                self._writer = pcsv.CSVWriter(self.path, schema)
+            self._schema = schema
+        self._writer.write_table(table.cast(self._schema))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        if self.fmt == ".json" and self.path is not None:
+            rows = [
+                {k: _json_value(v) for k, v in row.items()}
+                for table in self._json
+                for row in table.to_pylist()
+            ]
+            text = json.dumps(
+                {"label": self.label, "provenance": self.meta, "rows": rows},
+                ensure_ascii=False,
+                indent=1,
             )
-    ax.set_xlabel(spec.x)
-    ax.set_ylabel(f"{spec.y} (€)")
-    ax.set_title(result.label)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    try:
-        fig.savefig(path, format=fmt.lstrip("."))
-    finally:
-        plt.close(fig)
+            self.path.write_text(text + "\n", encoding="utf-8")
+
+
+def _json_value(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary
+
+
+class _Fold:
+    """What the summary and the chart need of the rows, gathered chunk by chunk."""
+
+    def __init__(
+        self, np: Any, scenario: Scenario, *, compared: bool, capacity: int | None
+    ) -> None:
+        self.np = np
+        self.compared = compared
+        self.capacity = capacity
+        self.rows = 0
+        self.kept = 0  # rows computed (their figures are in the summary)
+        self.failed = 0
+        self.errors: set[str] = set()
+        # The figures of the rows computed, 4-byte cents each (a monthly figure stays below
+        # 21 million euros): one array filled in place when the row count is known, else
+        # chunks joined at the end.
+        self._figures: dict[str, list[Any]] = {
+            m: [] if capacity is None else [np.empty(capacity, dtype=np.int32)]
+            for m in SUMMARY_METRICS
+        }
+        self._delta_sum = dict.fromkeys(SUMMARY_METRICS, 0)
+        self._delta_count = 0
+        self.plot = scenario.plot
+        self.points: list[tuple[Any, Any, Any, Any]] = []  # x index, series index, y, baseline
+
+    def add(self, mine: BatchResult, theirs: BatchResult | None, index: Any) -> None:
+        np = self.np
+        ok = np.asarray(mine.ok, dtype=bool)
+        n = len(ok)
+        self.rows += n
+        self.failed += int(n - ok.sum())
+        if len(self.errors) < 3 and not ok.all():
+            texts = mine.error_texts().to_pylist()
+            self.errors.update(t for t in texts if t)
+        count = int(ok.sum())
+        for m in SUMMARY_METRICS:
+            if self.capacity is None:
+                self._figures[m].append(mine.values[m][ok].astype(np.int32))
+            else:
+                self._figures[m][0][self.kept : self.kept + count] = mine.values[m][ok]
+        self.kept += count
+        both = ok
+        if theirs is not None:
+            both = ok & np.asarray(theirs.ok, dtype=bool)
+            self._delta_count += int(both.sum())
+            for m in SUMMARY_METRICS:
+                delta = mine.values[m][both] - theirs.values[m][both]
+                self._delta_sum[m] += int(delta.sum())
+        if self.plot is not None and index is not None:
+            keep = ok if theirs is None else both
+            series = index.get(self.plot.series) if self.plot.series else None
+            self.points.append(
+                (
+                    index[self.plot.x][keep],
+                    None if series is None else series[keep],
+                    mine.values[self.plot.y][keep],
+                    None if theirs is None else theirs.values[self.plot.y][keep],
+                )
+            )
+
+    def plot_data(self, grid: Grid) -> PlotData:
+        """The chart's points, joined."""
+        np = self.np
+        spec = self.plot
+        assert spec is not None
+        axis = {a.name: a for a in grid.axes}
+
+        def joined(k: int) -> Any:
+            parts = [p[k] for p in self.points]
+            if not parts or parts[0] is None:
+                return None if parts else np.zeros(0, dtype=np.int64)
+            return np.concatenate(parts)
+
+        return PlotData(
+            spec.x,
+            spec.y,
+            spec.series,
+            axis[spec.x].texts,
+            axis[spec.x].kind == "decimal",
+            axis[spec.series].texts if spec.series else [],
+            joined(0),
+            joined(1),
+            joined(2),
+            joined(3),
+        )
+
+    def result(
+        self, label: str, axes: tuple[str, ...], ruleset: Ruleset, baseline: Ruleset | None
+    ) -> SimulationResult:
+        np = self.np
+        summary: dict[str, Summary] = {}
+        for m in SUMMARY_METRICS:
+            if self.capacity is None:
+                values = np.concatenate(self._figures[m]) if self._figures[m] else np.zeros(0)
+            else:
+                values = self._figures[m][0][: self.kept]
+            self._figures[m] = []
+            if not len(values):
+                continue
+            half = len(values) // 2
+            values.partition([half - 1, half] if len(values) % 2 == 0 else [half])  # in place
+            part = values
+            middle = (
+                Decimal(int(part[half - 1]) + int(part[half])) / 200
+                if len(values) % 2 == 0
+                else Decimal(int(part[half])) / 100
+            )
+            change = None
+            if self.compared and self._delta_count:
+                change = Decimal(self._delta_sum[m]) / 100 / self._delta_count
+            summary[m] = Summary(
+                Decimal(int(part.min())) / 100, middle, Decimal(int(part.max())) / 100, change
+            )
+        return SimulationResult(
+            label,
+            self.rows,
+            self.failed,
+            tuple(sorted(self.errors)[:3]),
+            axes,
+            self.compared,
+            ruleset.version,
+            None if baseline is None else baseline.version,
+            summary,
+        )
+
+
+def render_summary(result: SimulationResult) -> str:
+    """Row counts, then min / median / max of the main figures (and the mean changes)."""
+    lines = [
+        f"{result.label}: {result.rows:,} rows ({result.failed:,} with an error), "
+        f"ruleset {result.ruleset_version}"
+        + (f" vs baseline {result.baseline_version}" if result.compared else "")
+    ]
+    lines.extend(f"  error: {e}" for e in result.errors)
+    header = f"  {'figure':<28}{'min':>12}{'median':>12}{'max':>12}"
+    if result.compared:
+        header += f"{'mean change':>14}"
+    lines.append(header)
+    for m, s in result.summary.items():
+        row = f"  {m:<28}{s.minimum:>12.2f}{s.median:>12.2f}{s.maximum:>12.2f}"
+        if s.mean_change is not None:
+            row += f"{s.mean_change:>+14.2f}"
+        lines.append(row)
+    return "\n".join(lines) + "\n"

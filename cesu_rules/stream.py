@@ -189,7 +189,7 @@ class _CountingFile:
         self.closed = True
 
 
-class _Reader:
+class TableReader:
     """The chunks of a CSV or Parquet file, with how far the reading has gone."""
 
     def __init__(self, path: Path, chunk_rows: int) -> None:
@@ -272,7 +272,7 @@ def stream_table(
     if path.suffix not in (".csv", ".parquet"):
         raise InputError(f"{path}: give a .csv or .parquet file", code="bad_input_type")
     try:
-        reader = _Reader(path, chunk_rows)
+        reader = TableReader(path, chunk_rows)
     except (OSError, pa.ArrowInvalid) as exc:
         raise _read_error(path, exc) from None
     meta = provenance(ruleset, provisional=provisional, ranges=ranges)
@@ -351,7 +351,7 @@ class _Stream:
         return _Chunk(out.schema, out.num_rows, failed, sink.getvalue())
 
     def drain(
-        self, keep: int, reader: _Reader, progress: Callable[[Progress], None] | None
+        self, keep: int, reader: TableReader, progress: Callable[[Progress], None] | None
     ) -> None:
         """Write the computed chunks, oldest first, until ``keep`` are left in flight."""
         while len(self.pending) > keep:

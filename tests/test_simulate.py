@@ -261,3 +261,91 @@ def test_a_bad_cell_refuses_its_row_and_the_run_goes_on(
     assert (rows[0]["error_code"] or "") == code
     assert message in (rows[0]["error"] or "")
     assert rows[1]["gross"] == 153.61
+
+
+# --- the columnar path -----------------------------------------------------------------------
+
+GRID = """\
+label: grid
+fixed: {month: 2026-03, paid_leave: excluded}
+axes:
+  hours: {from: 1, to: 160, step: 0.25}
+  net_hourly: {from: "8.00", to: "28.00", step: "0.50"}
+  exemption: [none, age_70, apa]
+"""
+
+
+def test_a_grid_of_many_chunks_is_every_row_and_an_exact_summary(tmp_path: Path) -> None:
+    from cesu_rules.simulate import run_scenario  # noqa: PLC0415
+
+    np = pytest.importorskip("numpy")
+    scenario, axes = load_scenario(write(tmp_path, "g.yaml", GRID))
+    reform = load_reform(EXAMPLES / "reform-deduction-1-50.yaml", default_ruleset())
+    target = tmp_path / "rows.parquet"
+    result = run_scenario(scenario, axes, reform, baseline=default_ruleset(), out=target)
+    size = 637 * 41 * 3
+    rows = pyarrow.parquet.read_table(target)
+    assert result.rows == rows.num_rows == size
+    assert result.failed == sum(1 for e in rows.column("error").to_pylist() if e)
+    assert result.failed > 1000  # the lowest wages are below the minimum
+    # Row 12 345 is the grid's row 12 345: exemption fastest, then the wage, then the hours.
+    row = rows.slice(12_345, 1).to_pylist()[0]
+    h, rest = divmod(12_345, 41 * 3)
+    w, e = divmod(rest, 3)
+    assert (row["hours"], row["net_hourly"], row["exemption"]) == (
+        str(D(1) + D("0.25") * h),
+        str(D("8.00") + D("0.50") * w),
+        ["none", "age_70", "apa"][e],
+    )
+    direct = estimate(
+        "2026-03",
+        hours=row["hours"],
+        net_hourly=row["net_hourly"],
+        exemption=row["exemption"],
+        paid_leave="excluded",
+        ruleset=reform,
+    )
+    assert row["total_cost"] == direct.total_cost
+    assert row["delta_deduction"] == row["deduction"] - row["baseline_deduction"]
+    # The summary is exact: the median of the written figures, the mean of the changes.
+    ok = rows.filter(pyarrow.compute.equal(rows.column("error"), ""))
+    for name in ("total_cost", "tax_credit"):
+        cents = np.sort([int(v * 100) for v in ok.column(name).to_pylist()])
+        half = len(cents) // 2
+        median = (
+            D(int(cents[half])) / 100
+            if len(cents) % 2
+            else D(int(cents[half - 1] + cents[half])) / 200
+        )
+        summary = result.summary[name]
+        assert (summary.minimum, summary.median, summary.maximum) == (
+            D(int(cents[0])) / 100,
+            median,
+            D(int(cents[-1])) / 100,
+        )
+    meta = json.loads(pyarrow.parquet.read_schema(target).metadata[b"cesu_rules"])
+    assert meta["ruleset_hash"] == reform.hash
+    assert meta["options"] == {"baseline": default_ruleset().version}
+
+
+def test_a_table_of_cases_is_streamed(tmp_path: Path) -> None:
+    cases = write(
+        tmp_path,
+        "cases.csv",
+        "id,month,hours,net_hourly\n"
+        + "".join(f"{i},2026-01,{1 + i % 150},12.{i % 100:02d}\n" for i in range(3000)),
+    )
+    scenario = write(tmp_path, "s.yaml", f"label: cases\ncases: {cases.name}\n")
+    status, out, err = run("simulate", str(scenario), "--out", str(tmp_path / "rows.csv"))
+    assert status == 0, err
+    assert out.startswith("cases: 3,000 rows (0 with an error)")
+    assert (tmp_path / "rows.csv.meta.json").exists()
+    assert pyarrow.csv.read_csv(tmp_path / "rows.csv").num_rows == 3000
+
+
+def test_json_rows_are_for_small_grids(tmp_path: Path) -> None:
+    big = write(tmp_path, "b.yaml", GRID.replace("step: 0.25", "step: 0.01"))
+    status, _, err = run("simulate", str(big), "--out", str(tmp_path / "rows.json"))
+    assert status == 2
+    assert "rows are too many for a JSON file (at most 200,000): write .csv or .parquet" in err
+    assert not list(tmp_path.glob("rows*"))

@@ -54,7 +54,7 @@ def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     runners: dict[str, Callable[[], int]] = {
         "estimate": lambda: estimate.run(args, out, stdin),  # type: ignore[arg-type]
         "check": lambda: check.run(args, out),  # type: ignore[arg-type]
-        "simulate": lambda: simulate.run(args, out),  # type: ignore[arg-type]
+        "simulate": lambda: simulate.run(args, out, err),  # type: ignore[arg-type]
         "batch": lambda: batch.run(args, out, err),  # type: ignore[arg-type]
         "household": lambda: household.run(args, out, stdin),  # type: ignore[arg-type]
         "wire": lambda: wire.run(args, out, err, stdin),  # type: ignore[arg-type]

@@ -22,7 +22,18 @@ def add_parser(commands: Any) -> None:
         "cannot be computed get a code in 'error_code' and a message in 'error'.",
     )
     batch.add_argument("input_file", metavar="IN", help="input table (.csv or .parquet)")
-    batch.add_argument("--out", metavar="OUT", required=True, help="output (.csv or .parquet)")
+    batch.add_argument(
+        "--out",
+        metavar="OUT",
+        required=True,
+        help="output (.csv or .parquet; with --dask, a folder of Parquet files)",
+    )
+    batch.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="compute on the Dask cluster at this address (tcp://host:8786); needs the "
+        "'dask' extra",
+    )
     batch.add_argument(
         "--provisional",
         action="store_true",
@@ -45,6 +56,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..stream import sidecar_path, stream_table  # noqa: PLC0415 - numpy, on use
     from ..tables import TABLE_SUFFIXES  # noqa: PLC0415
 
+    if args.dask:
+        from ..distributed import run_dask  # noqa: PLC0415 - dask, on use
+
+        ruleset, _ = rulesets_for(args)
+        rows = run_dask(
+            args.input_file,
+            args.out,
+            ruleset,
+            address=args.dask,
+            provisional=args.provisional,
+            ranges=args.ranges,
+        )
+        out.write(
+            f"{rows:,} rows computed on the Dask cluster at {args.dask} into the Parquet "
+            f"folder {args.out}; ruleset {ruleset.version}\n"
+        )
+        return EXIT_OK
     fmt = Path(args.out).suffix
     with outputs([args.input_file]) as files:
         target = files.target(args.out, suffixes=TABLE_SUFFIXES)

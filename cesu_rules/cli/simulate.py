@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import InputError
 from ..output import outputs
+from ..progress import progress_bar
 from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
 
 __all__ = ["add_parser", "run"]
@@ -31,24 +31,29 @@ def add_parser(commands: Any) -> None:
     )
     simulate.add_argument("--out", metavar="FILE", help="write every row (.csv, .json, .parquet)")
     simulate.add_argument("--plot", metavar="FILE", help="draw the scenario's chart (.png, .svg)")
+    simulate.add_argument("--quiet", action="store_true", help="no progress bar")
     add_rulesets_option(simulate)
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..reform import load_reform  # noqa: PLC0415
     from ..simulate import (  # noqa: PLC0415
         PLOT_SUFFIXES,
         RESULT_SUFFIXES,
         load_scenario,
-        plot_result_to,
         render_summary,
         run_scenario,
-        write_result_to,
     )
+    from ..stream import sidecar_path  # noqa: PLC0415
 
     with outputs([args.scenario]) as files:
         # Every output is declared (and checked) before anything is computed.
         rows = files.target(args.out, suffixes=RESULT_SUFFIXES) if args.out else None
+        sidecar = (
+            files.target(sidecar_path(args.out))
+            if args.out and Path(args.out).suffix == ".csv"
+            else None
+        )
         chart = files.target(args.plot, suffixes=PLOT_SUFFIXES) if args.plot else None
         scenario, axes = load_scenario(args.scenario)
         if chart is not None and scenario.plot is None:
@@ -63,18 +68,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             baseline = base if args.compare == "shipped" else load_reform(Path(args.compare), base)
         elif args.reform:
             baseline = base
-        result = run_scenario(
-            scenario,
-            axes,
-            ruleset,
-            baseline=baseline,
-            base_dir=Path(args.scenario).parent,
-            progress=sys.stderr.isatty(),
-        )
-        if rows is not None:
-            write_result_to(result, rows, Path(args.out).suffix)
-        if chart is not None:
-            plot_result_to(result, scenario, chart, Path(args.plot).suffix)
+        with progress_bar(enabled=not args.quiet, stream=err) as bar:
+            result = run_scenario(
+                scenario,
+                axes,
+                ruleset,
+                baseline=baseline,
+                base_dir=Path(args.scenario).parent,
+                out=rows,
+                out_format=Path(args.out).suffix if args.out else None,
+                chart=chart,
+                chart_format=Path(args.plot).suffix if args.plot else None,
+                sidecar=sidecar,
+                progress=bar,
+            )
     out.write(render_summary(result))
     for target in (args.out, args.plot):
         if target:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ..errors import NotInForceError, UnknownParameterError
 from .schema import ContributionFile, Entry, Manifest, ParameterFile, ScalarEntry, Source
@@ -25,6 +27,11 @@ class Parameter:
     spec: ParameterFile
     starts: tuple[date, ...] = field(repr=False)
     references: Mapping[str, Source] = field(repr=False, default_factory=dict)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with plain dicts (see :meth:`Ruleset.__reduce__`)."""
+        fields = (self.name, self.path, self.spec, self.starts, dict(self.references))
+        return (_rebuild_parameter, fields)
 
     @property
     def kind(self) -> str:
@@ -84,6 +91,11 @@ class Ruleset:
     hash: str
     origin: str
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with its parameters as a plain dict (a read-only view cannot be pickled):
+        a ruleset, reform included, travels whole to worker processes (Dask, Spark)."""
+        return (_rebuild, (self.manifest, dict(self.parameters), self.hash, self.origin))
+
     @property
     def name(self) -> str:
         return self.manifest.name
@@ -136,3 +148,19 @@ class Ruleset:
         """Every contribution line of the ruleset, in a stable order (side, then name)."""
         lines = [p for p in self.parameters.values() if isinstance(p.spec, ContributionFile)]
         return sorted(lines, key=lambda p: (p.spec.contribution.side != "employee", p.name))  # type: ignore[union-attr]
+
+
+def _rebuild(
+    manifest: Manifest, parameters: dict[str, Parameter], digest: str, origin: str
+) -> Ruleset:
+    return Ruleset(manifest, types.MappingProxyType(parameters), digest, origin)
+
+
+def _rebuild_parameter(
+    name: str,
+    path: str,
+    spec: ParameterFile,
+    starts: tuple[date, ...],
+    references: dict[str, Source],
+) -> Parameter:
+    return Parameter(name, path, spec, starts, types.MappingProxyType(references))

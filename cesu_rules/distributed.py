@@ -1,0 +1,143 @@
+"""Beyond one machine: the batch engine on a Dask cluster (the ``dask`` extra).
+
+Each partition of a ``dask.dataframe`` is computed by :func:`cesu_rules.stream.compute_frame`
+(the same engine, the same cents as everywhere), on whatever workers the cluster has. The
+ruleset, reform included, is pickled whole to the workers. :func:`compute_dask` is lazy;
+:func:`run_dask` reads a CSV or Parquet input, computes it on a cluster and writes a Parquet
+dataset (a folder of part files, with the provenance in ``_cesu_rules.meta.json``) into a
+temporary folder renamed over the target only when every partition succeeded: a lost worker
+or a failed partition leaves no output.
+
+The Spark recipe (``mapInArrow`` over :func:`cesu_rules.stream.compute_table`) is in
+docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import CesuRulesError, OutputError
+from .extras import require
+from .rules.loader import Ruleset
+from .stream import compute_frame, provenance
+
+__all__ = ["DistributedError", "compute_dask", "run_dask"]
+
+META_FILE = "_cesu_rules.meta.json"
+
+
+class DistributedError(CesuRulesError):
+    """The cluster could not finish the run (a lost worker, an unreachable scheduler)."""
+
+    default_code = "distributed_error"
+
+
+def _compute_partition(frame: Any, ruleset: Ruleset | None, provisional: bool, ranges: bool) -> Any:
+    return compute_frame(frame, ruleset, provisional=provisional, ranges=ranges)
+
+
+def compute_dask(
+    frame: Any,
+    ruleset: Ruleset | None = None,
+    *,
+    provisional: bool = False,
+    ranges: bool = False,
+    partition: Callable[..., Any] = _compute_partition,
+) -> Any:
+    """The lazy ``dask.dataframe`` of every row of ``frame`` computed: its columns, then the
+    figures, ``error_code`` and ``error`` (as :func:`cesu_rules.stream.compute_table`)."""
+    require("dask.dataframe", "dask", "the Dask engine")
+    pandas: Any = require("pandas", "dask", "the Dask engine")
+    empty = frame._meta.astype("string") if len(frame._meta.columns) else frame._meta
+    meta = compute_frame(pandas.DataFrame(empty), ruleset, provisional=provisional, ranges=ranges)
+    return frame.map_partitions(partition, ruleset, provisional, ranges, meta=meta)
+
+
+def read_input(path: Path) -> Any:
+    """A CSV file (every column as text), a Parquet file or a folder of Parquet files (a
+    dataset: one partition per file or row group) as a ``dask.dataframe``."""
+    dd: Any = require("dask.dataframe", "dask", "the Dask engine")
+    if path.is_dir() or path.suffix == ".parquet":
+        return dd.read_parquet(str(path))
+    return dd.read_csv(str(path), dtype=str, keep_default_na=False, blocksize="64MB")
+
+
+def run_dask(
+    source: str | Path,
+    target: str | Path,
+    ruleset: Ruleset,
+    *,
+    address: str | Any,
+    provisional: bool = False,
+    ranges: bool = False,
+    partition: Callable[..., Any] = _compute_partition,
+) -> int:
+    """Compute the table at ``source`` on the Dask cluster at ``address`` (a scheduler
+    address, or a ``distributed.Client``) into the Parquet folder ``target``, whole or not at
+    all. Returns the number of rows."""
+    distributed: Any = require("distributed", "dask", "the Dask engine")
+    source, target = Path(source), Path(target)
+    folder = target.parent if str(target.parent) else Path()
+    if not folder.is_dir():
+        raise OutputError(
+            f"cannot write {target}: the folder {folder} does not exist", code="no_output_folder"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputError(
+            f"cannot write {target}: it is a file (a Dask run writes a folder of Parquet files)",
+            code="output_not_writable",
+        )
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder))
+    meta = provenance(ruleset, provisional=provisional, ranges=ranges, engine="dask")
+    try:
+        client = address if not isinstance(address, str) else distributed.Client(address)
+        try:
+            frame = compute_dask(
+                read_input(source),
+                ruleset,
+                provisional=provisional,
+                ranges=ranges,
+                partition=partition,
+            )
+            frame.to_parquet(str(temporary), write_index=False, compute=True)
+            rows = sum(int(_parquet_rows(p)) for p in temporary.glob("*.parquet"))
+        finally:
+            if isinstance(address, str):
+                client.close()
+        (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        _replace_folder(temporary, target)
+    except CesuRulesError:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    except BaseException as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DistributedError(
+            f"the Dask run failed and wrote nothing: {type(exc).__name__}: {text}"
+        ) from None
+    return rows
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _replace_folder(temporary: Path, target: Path) -> None:
+    """Put the finished folder in place; an older output folder goes only then."""
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+        os.replace(temporary, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(temporary, target)
