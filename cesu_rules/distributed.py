@@ -8,8 +8,9 @@ dataset (a folder of part files, with the provenance in ``_cesu_rules.meta.json`
 temporary folder renamed over the target only when every partition succeeded: a lost worker
 or a failed partition leaves no output.
 
-The Spark recipe (``mapInArrow`` over :func:`cesu_rules.stream.compute_table`) is in
-docs/scale.md.
+On Spark (the ``spark`` extra), :func:`compute_spark` maps the same engine over a Spark
+DataFrame's Arrow batches (``mapInArrow``): the schema of the result is known before any row
+is computed, and the ruleset travels to the Python workers pickled.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .extras import require
 from .rules.loader import Ruleset
 from .stream import compute_frame, provenance
 
-__all__ = ["DistributedError", "compute_dask", "run_dask"]
+__all__ = ["DistributedError", "compute_dask", "compute_spark", "run_dask"]
 
 META_FILE = "_cesu_rules.meta.json"
 
@@ -141,3 +142,29 @@ def _replace_folder(temporary: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(temporary, target)
+
+
+def compute_spark(
+    frame: Any,
+    ruleset: Ruleset | None = None,
+    *,
+    provisional: bool = False,
+    ranges: bool = False,
+) -> Any:
+    """The lazy Spark DataFrame of every row of ``frame`` computed (as
+    :func:`cesu_rules.stream.compute_table`), batch by batch on the executors."""
+    types: Any = require("pyspark.sql.pandas.types", "spark", "the Spark engine")
+
+    from .api import _ruleset  # noqa: PLC0415
+    from .stream import compute_table  # noqa: PLC0415
+
+    rules = _ruleset(ruleset)
+    empty = types.to_arrow_schema(frame.schema).empty_table()
+    schema = compute_table(empty, rules, provisional=provisional, ranges=ranges).schema
+
+    def compute(batches: Any) -> Any:
+        for batch in batches:
+            table = compute_table(batch, rules, provisional=provisional, ranges=ranges)
+            yield from table.cast(schema.remove_metadata()).to_batches()
+
+    return frame.mapInArrow(compute, types.from_arrow_schema(schema))
