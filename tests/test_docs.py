@@ -22,8 +22,15 @@ BLOCKS = [
 ]
 
 
+# Examples of an optional engine run where it is installed (CI installs every extra).
+OPTIONAL = {"pyspark": "the 'spark' extra and Java"}
+
+
 @pytest.mark.parametrize("code", BLOCKS)
 def test_python_examples_run(code: str) -> None:
+    for module, what in OPTIONAL.items():
+        if f"from {module}" in code or f"import {module}" in code:
+            pytest.importorskip(module, reason=f"this example needs {what}")
     exec(compile(code, "<doc>", "exec"), {"__name__": "__doc_example__"})
 
 

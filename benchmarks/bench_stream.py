@@ -1,0 +1,275 @@
+"""Benchmark: national-scale tables — the streaming batch engine at 1, 10 and 50 million rows.
+
+For each size, an input table of random cases (months 2019-2026, every territory, net or
+gross wages, exemptions, paid-leave options, Cesu+; a fixed seed) is generated chunk by
+chunk as Parquet and as CSV, then ``cesu-rules batch IN --out OUT`` runs in a fresh process:
+wall time, rows per second and the process's peak resident memory (``wait4``'s maxrss).
+
+Also measured, in the same run:
+
+* compute only: ``compute_batch`` on columns already parsed, chunk by chunk, on one thread and
+  on two, against a minimal numpy integer-cents kernel of the same shape (gross from the net,
+  20 contribution lines each rounded half-up, a PAS bracket) on the same chunks — the limit;
+* the scalar loop (``cesu_rules.estimate`` on 20 000 rows) and the batch speed-up;
+* a 10-million-row ``simulate`` grid compared against a reform, written to Parquet;
+* the Dask engine on a LocalCluster of two worker processes (1 million rows).
+
+Targets (issue 12): compute ≥ 5 M rows/s, end to end ≥ 2 M rows/s from and to Parquet and
+≥ 1 M rows/s for CSV, peak memory ≤ 500 MB at every size.
+Run: ``python benchmarks/bench_stream.py [--sizes 1000000,10000000,50000000] [--record]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+from _common import record
+
+from cesu_rules import InputError, default_ruleset, estimate
+from cesu_rules.batch import compute_batch
+from cesu_rules.stream import CHUNK_ROWS
+from cesu_rules.tables import table_columns
+
+ROOT = Path(__file__).resolve().parent.parent
+TERRITORIES = ["metropole"] * 5 + ["alsace_moselle", "martinique", "reunion", "guadeloupe"]
+EXEMPTIONS = ["none"] * 6 + ["age_70", "apa"]
+MONTHS = [f"{y}-{m:02d}" for y in range(2019, 2027) for m in range(1, 13)]
+
+
+def cases(rows: int, seed: int) -> pa.Table:
+    """``rows`` random cases (every input as text, as a CSV gives them)."""
+    rng = np.random.default_rng(seed)
+    hours = rng.integers(100, 16000, rows)
+    wage = rng.integers(1400, 3000, rows)
+    gross = rng.random(rows) < 0.3
+    wage_text = np.char.add(
+        np.char.add((wage // 100).astype(str), "."), np.char.zfill((wage % 100).astype(str), 2)
+    )
+    hours_text = np.char.add(
+        np.char.add((hours // 100).astype(str), "."), np.char.zfill((hours % 100).astype(str), 2)
+    )
+    return pa.table(
+        {
+            "id": pa.array(np.char.add("c", rng.integers(0, 10**9, rows).astype(str))),
+            "month": pa.array(np.array(MONTHS)[rng.integers(0, len(MONTHS), rows)]),
+            "territory": pa.array(np.array(TERRITORIES)[rng.integers(0, len(TERRITORIES), rows)]),
+            "hours": pa.array(hours_text),
+            "net_hourly": pa.array(np.where(gross, "", wage_text)),
+            "gross_hourly": pa.array(np.where(gross, wage_text, "")),
+            "exemption": pa.array(np.array(EXEMPTIONS)[rng.integers(0, len(EXEMPTIONS), rows)]),
+            "paid_leave": pa.array(np.where(rng.random(rows) < 0.5, "included", "excluded")),
+            "cesu_plus": pa.array(np.where(rng.random(rows) < 0.4, "true", "false")),
+        }
+    )
+
+
+def write_inputs(folder: Path, rows: int) -> tuple[Path, Path]:
+    """The same ``rows`` cases as Parquet and CSV, generated a million at a time."""
+    parquet, csv = folder / f"in-{rows}.parquet", folder / f"in-{rows}.csv"
+    schema = cases(1, 0).schema
+    with pq.ParquetWriter(parquet, schema) as pw, pcsv.CSVWriter(csv, schema) as cw:
+        for k, start in enumerate(range(0, rows, 1_000_000)):
+            table = cases(min(1_000_000, rows - start), seed=k)
+            pw.write_table(table, row_group_size=256_000)
+            cw.write_table(table)
+    return parquet, csv
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak resident MB) of a command run in a fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def end_to_end(folder: Path, sizes: list[int]) -> list[str]:
+    lines = []
+    cli = shutil.which("cesu-rules") or f"{sys.executable} -m cesu_rules.cli"
+    for rows in sizes:
+        parquet, csv = write_inputs(folder, rows)
+        for source, fmt in ((parquet, ".parquet"), (csv, ".csv")):
+            target = folder / f"out-{rows}{fmt}"
+            wall, peak = run([*cli.split(), "batch", str(source), "--out", str(target), "--quiet"])
+            lines.append(
+                f"batch {fmt[1:]} → {fmt[1:]}, {rows:,} rows: {wall:.1f} s, "
+                f"{rows / wall / 1e6:.2f} M rows/s end to end, peak {peak:.0f} MB"
+            )
+            print(lines[-1], flush=True)
+            target.unlink()
+            sidecar = target.with_name(target.name + ".meta.json")
+            sidecar.unlink(missing_ok=True)
+        parquet.unlink()
+        csv.unlink()
+    return lines
+
+
+def minimal_kernel(net: Any, plan: Any, rates: list[Any], grid: Any) -> Any:
+    """A minimal integer-cents kernel of the estimate's shape: gross from the net (one
+    segment), 7 employee and 13 employer lines each rounded half-up, PAS by bracket."""
+    unit = 10**9
+    gross = (net * 1_300_000 + 500_000) // 1_000_000
+    employee = np.zeros_like(gross)
+    employer = np.zeros_like(gross)
+    base = gross * 10_000
+    for j, rate in enumerate(rates):
+        cents = base * (rate[plan] if isinstance(rate, np.ndarray) else rate)
+        cents += unit // 2
+        cents //= unit
+        if j < 7:
+            employee += cents
+        else:
+            employer += cents
+    index = np.searchsorted(grid, gross - employee, side="right") - 1
+    return gross, employee, employer, ((gross - employee) * index + 5000) // 10000
+
+
+def compute_only() -> list[str]:
+    ruleset = default_ruleset()
+    table = cases(1_000_000, seed=99)
+    chunks = [table_columns(table.slice(i, CHUNK_ROWS))[0] for i in range(0, 1_000_000, CHUNK_ROWS)]
+    for c in chunks[:2]:
+        compute_batch(c, ruleset)
+    figures = {}
+    for workers in (1, 2):
+        best = float("inf")
+        for _ in range(3):  # the best of three: this machine is shared and noisy
+            start = time.perf_counter()
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(lambda c: compute_batch(c, ruleset), chunks))
+            best = min(best, time.perf_counter() - start)
+        figures[workers] = 1_000_000 / best
+    rng = np.random.default_rng(1)
+    rates: list[Any] = [int(x) for x in rng.integers(1000, 100000, 20)]
+    rates[3] = rng.integers(1000, 100000, 600)
+    rates[12] = rng.integers(1000, 100000, 600)
+    grid = np.sort(rng.integers(0, 10**6, 20))
+    nets = [rng.integers(1000, 300000, CHUNK_ROWS) for _ in chunks]
+    plans = [rng.integers(0, 600, CHUNK_ROWS) for _ in chunks]
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for net, plan in zip(nets, plans, strict=True):
+            minimal_kernel(net, plan, rates, grid)
+        best = min(best, time.perf_counter() - start)
+    limit = len(nets) * CHUNK_ROWS / best
+    rows = table.slice(0, 20_000).to_pylist()
+    start = time.perf_counter()
+    for row in rows:
+        kwargs: dict[str, Any] = {k: v for k, v in row.items() if v and k != "id"}
+        kwargs["cesu_plus"] = kwargs.get("cesu_plus") == "true"
+        for k in ("hours", "net_hourly", "gross_hourly"):
+            if k in kwargs:
+                kwargs[k] = Decimal(kwargs[k])
+        month = kwargs.pop("month")
+        with contextlib.suppress(InputError):
+            estimate(month, ranges=False, **kwargs)
+    scalar = len(rows) / (time.perf_counter() - start)
+    return [
+        f"compute only (1,000,000 rows in chunks of {CHUNK_ROWS:,}, best of 3): "
+        f"{figures[1] / 1e6:.2f} M rows/s on one thread, {figures[2] / 1e6:.2f} M rows/s on two",
+        f"minimal numpy kernel of the same shape, same chunks, one thread: {limit / 1e6:.2f} M "
+        f"rows/s; the engine is {limit / figures[1]:.1f}x slower on one thread",
+        f"scalar loop (estimate() on 20,000 rows): {scalar:,.0f} rows/s; batch speed-up "
+        f"{figures[1] / scalar:.0f}x (one thread)",
+    ]
+
+
+def simulate_grid(folder: Path) -> list[str]:
+    scenario = folder / "grid.yaml"
+    scenario.write_text(
+        "label: 10 million rows\nfixed: {month: 2026-01, paid_leave: excluded}\naxes:\n"
+        "  hours: {from: 1, to: 200.99, step: 0.01}\n"
+        '  net_hourly: {from: "11.00", to: "15.90", step: "0.10"}\n'
+        "  exemption: [none, age_70, apa, invalidite_80, tierce_personne_62]\n"
+        "  territory: [metropole, reunion]\n",
+        encoding="utf-8",
+    )
+    reform = ROOT / "docs" / "examples" / "reform-deduction-1-50.yaml"
+    cli = shutil.which("cesu-rules") or f"{sys.executable} -m cesu_rules.cli"
+    out = folder / "grid.parquet"
+    command = [*cli.split(), "simulate", str(scenario), "--reform", str(reform)]
+    wall, peak = run([*command, "--out", str(out), "--quiet"])
+    out.unlink()
+    return [
+        f"simulate: a 10,000,000-row grid against a reform, rows written to Parquet: "
+        f"{wall:.1f} s, peak {peak:.0f} MB"
+    ]
+
+
+def dask_run(folder: Path) -> list[str]:
+    try:
+        import distributed  # noqa: PLC0415
+    except ImportError:
+        return ["dask: not installed (pip install '.[dask]')"]
+    from cesu_rules.distributed import run_dask  # noqa: PLC0415
+
+    source = folder / "dask-in"
+    source.mkdir()
+    for k in range(4):
+        pq.write_table(cases(250_000, seed=k), source / f"part-{k}.parquet")
+    with distributed.LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        start = time.perf_counter()
+        rows = run_dask(
+            source, folder / "dask-out", default_ruleset(), address=cluster.scheduler_address
+        )
+        wall = time.perf_counter() - start
+    shutil.rmtree(source)
+    shutil.rmtree(folder / "dask-out")
+    return [
+        f"dask: {rows:,} rows (4 Parquet files) on a LocalCluster of 2 worker processes, written "
+        f"to a Parquet folder: {wall:.1f} s, {rows / wall / 1e6:.2f} M rows/s"
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000000,10000000,50000000")
+    parser.add_argument("--workdir", type=Path, help="where the (large) files go")
+    parser.add_argument("--skip", default="", help="comma list of: e2e,compute,simulate,dask")
+    parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    skip = set(args.skip.split(","))
+    folder = Path(tempfile.mkdtemp(prefix="cesu-bench-", dir=args.workdir))
+    lines: list[str] = []
+    try:
+        if "compute" not in skip:
+            lines += compute_only()
+            print("\n".join(lines), flush=True)
+        if "e2e" not in skip:
+            lines += end_to_end(folder, sizes)
+        if "simulate" not in skip:
+            lines += simulate_grid(folder)
+            print(lines[-1], flush=True)
+        if "dask" not in skip:
+            lines += dask_run(folder)
+            print(lines[-1], flush=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if args.record:
+        record("bench_stream.py", lines)
+
+
+if __name__ == "__main__":
+    main()
