@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import shutil
 import subprocess
 import sys
@@ -90,15 +89,25 @@ def write_inputs(folder: Path, rows: int) -> tuple[Path, Path]:
     return parquet, csv
 
 
+# Started from a small Python process, so that the peak resident memory measured is the
+# command's own (a child forked from this large benchmark process would count its pages).
+_WRAPPER = (
+    "import resource, subprocess, sys; "
+    "code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode; "
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+    "sys.exit(code)"
+)
+
+
 def run(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak resident MB) of a command run in a fresh process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}")
-    return wall, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as peak:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _WRAPPER, peak.name, *command], check=False)
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(command)}")
+        return wall, int(Path(peak.name).read_text(encoding="utf-8")) / 1024
 
 
 def end_to_end(folder: Path, sizes: list[int]) -> list[str]:
