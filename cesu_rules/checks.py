@@ -147,7 +147,12 @@ def load_case(path: Path) -> tuple[Case | None, list[Problem]]:
         text = read_user_text(path, "case")
     except CesuRulesError as exc:
         return None, [Problem(str(path), 1, 1, "", exc.message)]
-    case, checker = read_model(text, Case, str(path), is_json=path.suffix == ".json")
+    return case_from_text(text, str(path), is_json=path.suffix == ".json")
+
+
+def case_from_text(text: str, where: str, *, is_json: bool) -> tuple[Case | None, list[Problem]]:
+    """The case in a file's text (YAML or JSON), or its problems (placed in ``where``)."""
+    case, checker = read_model(text, Case, where, is_json=is_json)
     if case is None:
         return None, checker.problems
     _check_case(case, checker)

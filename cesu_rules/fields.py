@@ -22,6 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from .calc.estimate import OUTPUTS, Estimate, Line, Out
 from .calc.inputs import INPUTS, Spec
 from .calc.messages import CHECKS, fail
+from .errors import InputError
 from .numbers import parse_bool, parse_decimal, parse_month
 from .rules.schema import STATUSES
 
@@ -34,8 +35,10 @@ __all__ = [
     "EstimateResponse",
     "LineModel",
     "SourceModel",
+    "estimate_json",
     "estimate_to_json",
     "markdown_tables",
+    "request_object",
     "request_options",
 ]
 
@@ -44,6 +47,40 @@ OUTPUT_FIELDS: tuple[tuple[str, Out], ...] = OUTPUTS
 BATCH_INPUTS: tuple[str, ...] = tuple(name for name, _ in INPUTS)
 BATCH_OUTPUTS: tuple[str, ...] = tuple(name for name, out in OUTPUTS if out.batch)
 _OPTION_NAMES = frozenset(name for name, _ in INPUTS if name != "month")
+
+
+def estimate_json(
+    data: object,
+    ruleset: Any = None,
+    *,
+    where: str = "the request",
+    ranges: bool = True,
+    provisional: bool = False,
+) -> dict[str, Any]:
+    """The JSON of the estimate of a request already parsed from JSON (an object), with the
+    CLI's messages: ``estimate --input``, ``--jsonl`` and the service all go through here."""
+    from .api import estimate  # noqa: PLC0415 - api imports fields' siblings
+
+    month, options = request_options(request_object(data, where))
+    result = estimate(
+        month,  # type: ignore[arg-type]
+        ruleset=ruleset,
+        ranges=ranges,
+        provisional=provisional,
+        **options,  # type: ignore[arg-type]
+    )
+    return estimate_to_json(result)
+
+
+def request_object(data: object, where: str) -> Mapping[str, Any]:
+    """A parsed JSON request, which must be an object (the one message when it is not)."""
+    if not isinstance(data, Mapping):
+        raise InputError(
+            f"{where} must be a JSON object such as "
+            '{"month": "2024-04", "hours": 10, "net_hourly": "12.00"}',
+            code="invalid_json",
+        )
+    return data
 
 
 def request_options(data: Mapping[str, Any]) -> tuple[object, dict[str, object]]:

@@ -46,6 +46,7 @@ __all__ = [
     "HouseholdReport",
     "YearSummary",
     "compute_household",
+    "household_from_text",
     "load_household",
     "yearly_summary",
 ]
@@ -161,6 +162,12 @@ def load_household(path: str | Path, stdin: TextIO | None = None) -> HouseholdFi
     text = read_user_text(path, "household file", stdin)
     where = "stdin" if str(path) == "-" else str(path)
     is_json = Path(path).suffix == ".json" or (where == "stdin" and text.lstrip().startswith("{"))
+    return household_from_text(text, where, is_json=is_json)
+
+
+def household_from_text(text: str, where: str, *, is_json: bool) -> HouseholdFile:
+    """Read and check a household file's text (YAML or JSON); raises HouseholdError naming
+    ``where`` and the place of each problem."""
     household, checker = read_model(text, HouseholdFile, where, is_json=is_json)
     if household is not None:
         _check_household(household, checker)

@@ -157,7 +157,7 @@ def test_bad_json_input_is_a_clear_error() -> None:
     assert "invalid JSON in stdin at line 1, column 2" in _error(
         "estimate", "--input", "-", stdin="{month: 2024}"
     )
-    assert "must be an object" in _error("estimate", "--input", "-", stdin="[1, 2]")
+    assert "must be a JSON object" in _error("estimate", "--input", "-", stdin="[1, 2]")
     err = _error(
         "estimate",
         "--input",
@@ -190,3 +190,53 @@ def test_help_lists_the_exemption_cases() -> None:
     assert proc.returncode == 0
     assert "age_70" in proc.stdout
     assert "tierce_personne_62" in proc.stdout
+
+
+def test_json_lines_answer_each_line_as_it_arrives() -> None:
+    """One long-lived process: a line in, its answer out, before the next line is written."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cesu_rules.cli", "estimate", "--input", "-", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    answers = []
+    for line in (
+        '{"month": "2024-04", "hours": 10, "net_hourly": "12.00"}',
+        "",
+        '{"month": "2024-04", "hours": 10, "net_hourly": "12,50"}',
+        "[1, 2]",
+        "{not json",
+        '{"month": "2026-07", "hours": "120", "net_hourly": "14.00", "cesu_plus": true}',
+    ):
+        process.stdin.write(line + "\n")
+        process.stdin.flush()
+        if line:
+            answers.append(json.loads(process.stdout.readline()))
+    process.stdin.close()
+    assert process.wait(timeout=30) == 0
+    assert answers[0]["total_cost"] == "202.25"
+    assert answers[1] == {
+        "error": {
+            "code": "invalid_number",
+            "message": "net_hourly: '12,50' uses a decimal comma; write the decimal point as a "
+            "dot: 12.50; example: 12.00",
+            "field": "net_hourly",
+            "value": "12,50",
+        },
+        "line": 3,
+    }
+    assert (answers[2]["error"]["code"], answers[2]["line"]) == ("invalid_json", 4)
+    assert (answers[3]["error"]["code"], answers[3]["line"]) == ("invalid_json", 5)
+    assert answers[4]["advance"] == "1438.37"
+
+
+def test_json_lines_need_an_input() -> None:
+    status, _, err = run("estimate", "--jsonl")
+    assert status == 2
+    assert "--jsonl reads requests from --input FILE or --input - (stdin)" in err

@@ -131,10 +131,22 @@ def _raised_codes() -> set[str]:
     }
     codes |= {
         cls.default_code
-        for module in ("batch", "extras", "household", "simulate", "checks", "reform")
+        for module in (
+            "batch",
+            "checks",
+            "distributed",
+            "extras",
+            "household",
+            "reform",
+            "service",
+            "simulate",
+        )
         for cls in vars(__import__(f"cesu_rules.{module}", fromlist=["_"])).values()
         if isinstance(cls, type) and issubclass(cls, errors.CesuRulesError)
     }
+    from cesu_rules.service import ERROR_CODES as SERVICE_CODES  # noqa: PLC0415
+
+    codes |= set(SERVICE_CODES)
     for path in (ROOT / "cesu_rules").rglob("*.py"):
         codes |= set(re.findall(r'\bcode\s*=\s*"([a-z_]+)"', path.read_text(encoding="utf-8")))
     # The base classes' codes: never raised as such (the next test checks the source).

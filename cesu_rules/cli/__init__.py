@@ -18,7 +18,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..errors import CesuRulesError, RulesetValidationError
-from . import batch, check, estimate, household, rulesets, schema, simulate, wire
+from . import batch, check, estimate, household, rulesets, schema, serve, simulate, wire
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
 __all__ = [
@@ -44,12 +44,12 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    for module in (estimate, check, simulate, batch, household, wire, schema, rulesets):
+    for module in (estimate, check, simulate, batch, household, wire, schema, rulesets, serve):
         module.add_parser(commands)
     return parser
 
 
-def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO, argv: list[str]) -> int:
     command = getattr(args, "command")  # noqa: B009 - argparse namespace
     runners: dict[str, Callable[[], int]] = {
         "estimate": lambda: estimate.run(args, out, stdin),  # type: ignore[arg-type]
@@ -60,6 +60,7 @@ def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO) -> int:
         "wire": lambda: wire.run(args, out, err, stdin),  # type: ignore[arg-type]
         "schema": lambda: schema.run(args, out),  # type: ignore[arg-type]
         "rulesets": lambda: rulesets.run(args, out, err),  # type: ignore[arg-type]
+        "serve": lambda: serve.run(args, argv, err),  # type: ignore[arg-type]
     }
     return runners[command]()
 
@@ -78,7 +79,7 @@ def main(
     as_json = "--json" in argv
     try:
         args = build_parser().parse_args(argv)
-        return _dispatch(args, out, err, stdin)
+        return _dispatch(args, out, err, stdin, argv)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except KeyboardInterrupt:

@@ -9,13 +9,13 @@ from typing import Any, TextIO
 
 from ..calc.inputs import INPUTS
 from ..calc.relief import EXEMPTION_CASES
-from ..errors import InputError
-from ..fields import estimate_to_json, request_options
+from ..errors import CesuRulesError, InputError
+from ..fields import estimate_json, estimate_to_json, request_object, request_options
 from ..report import render_estimate
 from ..rules.reader import parse_json, read_user_text
 from ._common import EXIT_OK, add_json_option, add_reform_option, add_rulesets_option, rulesets_for
 
-__all__ = ["add_estimate_inputs", "add_parser", "read_request", "run"]
+__all__ = ["MAX_LINE", "add_estimate_inputs", "add_parser", "read_request", "run"]
 
 EXEMPTIONS_EPILOG = "exemptions: " + "; ".join(
     f"{c.name}: {c.label}" for c in EXEMPTION_CASES.values()
@@ -71,6 +71,12 @@ def add_parser(commands: Any) -> None:
     add_estimate_inputs(est)
     add_json_option(est, "print one JSON object")
     est.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="with --input FILE or -: one JSON request per line in, one JSON result (or "
+        '{"error": ..., "line": N}) per line out, as each line arrives',
+    )
+    est.add_argument(
         "--sources",
         action="store_true",
         help="after the table, the legal reference and source of every line",
@@ -79,39 +85,52 @@ def add_parser(commands: Any) -> None:
 
 def read_request(args: argparse.Namespace, stdin: TextIO) -> tuple[object, dict[str, object]]:
     """(month, options) from the options or from ``--input`` (a JSON object)."""
-    if args.input is None:
-        data = {name: getattr(args, name) for name, _ in INPUTS if getattr(args, name) is not None}
-        if "month" not in data or "hours" not in data:
-            missing = [f"--{n}" for n in ("month", "hours") if n not in data]
-            raise InputError(
-                f"missing {' and '.join(missing)}; example: cesu-rules estimate "
-                "--month 2024-04 --hours 10 --net-hourly 12.00",
-                code="missing_input",
-                field=missing[0][2:],
-            )
-        return request_options(data)
+    if args.input is not None:
+        _no_options_with_input(args)
+        text = read_user_text(args.input, "request", stdin)
+        where = "stdin" if args.input == "-" else args.input
+        return request_options(request_object(parse_json(text, where), f"the JSON in {where}"))
+    data = {name: getattr(args, name) for name, _ in INPUTS if getattr(args, name) is not None}
+    if "month" not in data or "hours" not in data:
+        missing = [f"--{n}" for n in ("month", "hours") if n not in data]
+        raise InputError(
+            f"missing {' and '.join(missing)}; example: cesu-rules estimate "
+            "--month 2024-04 --hours 10 --net-hourly 12.00",
+            code="missing_input",
+            field=missing[0][2:],
+        )
+    return request_options(data)
+
+
+def _no_options_with_input(args: argparse.Namespace) -> None:
     given = [f"--{n.replace('_', '-')}" for n, _ in INPUTS if getattr(args, n) is not None]
     if given:
         raise InputError(
             f"--input reads every field from JSON; drop {', '.join(given)}", code="usage"
         )
-    text = read_user_text(args.input, "request", stdin)
-    where = "stdin" if args.input == "-" else args.input
-    data = parse_json(text, where)
-    if not isinstance(data, dict):
-        raise InputError(
-            f"the JSON in {where} must be an object such as "
-            '{"month": "2024-04", "hours": 10, "net_hourly": "12.00"}',
-            code="invalid_json",
-        )
-    return request_options(data)
 
 
 def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     from ..api import estimate  # noqa: PLC0415
 
-    month, options = read_request(args, stdin)
     ruleset, _ = rulesets_for(args)
+    if args.jsonl:
+        return _json_lines(args, ruleset, out, stdin)
+    if args.input is not None:
+        _no_options_with_input(args)
+        text = read_user_text(args.input, "request", stdin)
+        where = "stdin" if args.input == "-" else args.input
+        data = estimate_json(
+            parse_json(text, where),
+            ruleset,
+            where=f"the JSON in {where}",
+            ranges=args.ranges,
+            provisional=args.provisional,
+        )
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    month, options = read_request(args, stdin)
     result = estimate(
         month,  # type: ignore[arg-type]
         ruleset=ruleset,
@@ -125,3 +144,53 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     else:
         out.write(render_estimate(result, sources=args.sources))
     return EXIT_OK
+
+
+def _json_lines(args: argparse.Namespace, ruleset: Any, out: TextIO, stdin: TextIO) -> int:
+    """One request per line in, one result per line out, as each line arrives: a result, or
+    ``{"error": {...}, "line": N}``. A long-lived process for apps in any language."""
+    if args.input is None:
+        raise InputError(
+            "--jsonl reads requests from --input FILE or --input - (stdin)", code="usage"
+        )
+    _no_options_with_input(args)
+    handle = stdin if args.input == "-" else _open_lines(args.input)
+    try:
+        for number, line in enumerate(iter(lambda: handle.readline(MAX_LINE + 1), ""), 1):
+            if not line.strip():
+                continue
+            try:
+                if len(line) > MAX_LINE:
+                    raise InputError(
+                        f"line {number} is longer than {MAX_LINE:,} characters",
+                        code="file_too_large",
+                    )
+                answer: dict[str, Any] = estimate_json(
+                    parse_json(line, f"line {number}"),
+                    ruleset,
+                    where=f"line {number}",
+                    ranges=args.ranges,
+                    provisional=args.provisional,
+                )
+            except CesuRulesError as exc:
+                answer = {"error": exc.to_dict(), "line": number}
+                if len(line) > MAX_LINE:
+                    handle.readline()  # the rest of the long line
+            out.write(json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.flush()
+    finally:
+        if handle is not stdin:
+            handle.close()
+    return EXIT_OK
+
+
+MAX_LINE = 1 << 20  # characters of one request line
+
+
+def _open_lines(path: str) -> TextIO:
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {path}: {exc.strerror}", code="unreadable_file", field=path
+        ) from None

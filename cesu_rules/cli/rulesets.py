@@ -12,10 +12,11 @@ from ..errors import RulesetValidationError
 from ..numbers import parse_month
 from ..rules.inspect import (
     changes_between,
+    diff_json,
     entry_end,
-    entry_json,
-    parameter_json,
+    list_json,
     payload_text,
+    show_json,
     staleness_note,
     status_report,
 )
@@ -70,20 +71,7 @@ def _dump(data: Any, out: TextIO) -> int:
 def _list(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
     params = sorted(ruleset.parameters.values(), key=lambda p: p.name)
     if args.json:
-        rows = [
-            {
-                "name": p.name,
-                "kind": p.kind,
-                "unit": p.unit,
-                "label": p.label,
-                "latest": entry_json(p, p.values[-1]),
-            }
-            for p in params
-        ]
-        return _dump(
-            {"ruleset_version": ruleset.version, "ruleset_hash": ruleset.hash, "parameters": rows},
-            out,
-        )
+        return _dump(list_json(ruleset), out)
     width = max(len(p.name) for p in params)
     out.write(
         f"ruleset {ruleset.name} {ruleset.version} ({ruleset.hash[:19]}…), "
@@ -115,14 +103,14 @@ def _print_entry(out: TextIO, param: Parameter, entry: Entry) -> None:
 
 
 def _show(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
+    if args.json:
+        return _dump(show_json(ruleset, args.parameter, args.at), out)
     param = ruleset.parameter(args.parameter)
     entries = list(param.values)
     if args.at is not None:
         day = parse_month(args.at, field="--at")
         ruleset.check_covered(day, estimating=False)
         entries = [param.at(day)]
-    if args.json:
-        return _dump(parameter_json(param, entries), out)
     out.write(f"{param.name} — {param.label}\n")
     out.write(f"  kind {param.kind}, unit {param.unit}, file rulesets/{param.path}\n")
     if isinstance(param.spec, ContributionFile):
@@ -137,18 +125,11 @@ def _show(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _diff(ruleset: Ruleset, args: argparse.Namespace, out: TextIO) -> int:
+    if args.json:
+        return _dump(diff_json(ruleset, args.from_month, args.to_month), out)
     before = parse_month(args.from_month, field="FROM")
     after = parse_month(args.to_month, field="TO")
     changes = changes_between(ruleset, before, after)
-    if args.json:
-        return _dump(
-            {
-                "from": f"{before:%Y-%m}",
-                "to": f"{after:%Y-%m}",
-                "changes": [c.json() for c in changes],
-            },
-            out,
-        )
     if not changes:
         out.write(f"no parameter changed between {before:%Y-%m} and {after:%Y-%m}\n")
         return EXIT_OK

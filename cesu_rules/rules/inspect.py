@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import CesuRulesError
+from ..numbers import parse_month
 from .loader import Parameter, Ruleset
 from .schema import (
     STATUSES,
@@ -28,11 +29,14 @@ __all__ = [
     "Doubt",
     "StatusReport",
     "changes_between",
+    "diff_json",
     "entry_end",
     "entry_json",
+    "list_json",
     "parameter_json",
     "payload_json",
     "payload_text",
+    "show_json",
     "staleness_note",
     "status_report",
     "touches",
@@ -326,3 +330,48 @@ def status_report(ruleset: Ruleset) -> StatusReport:
                 )
             )
     return StatusReport(ruleset.version, ruleset.hash, counts, tuple(doubts))
+
+
+# ---------------------------------------------------------------------------------------------
+# The JSON views (``rulesets list|show|diff --json`` and the service's /v1/rulesets)
+
+
+def list_json(ruleset: Ruleset) -> dict[str, Any]:
+    """Every parameter with its latest value."""
+    params = sorted(ruleset.parameters.values(), key=lambda p: p.name)
+    return {
+        "ruleset_version": ruleset.version,
+        "ruleset_hash": ruleset.hash,
+        "parameters": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "unit": p.unit,
+                "label": p.label,
+                "latest": entry_json(p, p.values[-1]),
+            }
+            for p in params
+        ],
+    }
+
+
+def show_json(ruleset: Ruleset, name: str, at: object = None) -> dict[str, Any]:
+    """A parameter's values (the one in force in month ``at`` when given)."""
+    param = ruleset.parameter(name)
+    entries = list(param.values)
+    if at is not None:
+        day = parse_month(at, field="at")
+        ruleset.check_covered(day, estimating=False)
+        entries = [param.at(day)]
+    return parameter_json(param, entries)
+
+
+def diff_json(ruleset: Ruleset, before: object, after: object) -> dict[str, Any]:
+    """What changed between two months."""
+    first = parse_month(before, field="from")
+    last = parse_month(after, field="to")
+    return {
+        "from": f"{first:%Y-%m}",
+        "to": f"{last:%Y-%m}",
+        "changes": [c.json() for c in changes_between(ruleset, first, last)],
+    }

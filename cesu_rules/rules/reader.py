@@ -222,39 +222,41 @@ class _DuplicateKeyError(ValueError):
     pass
 
 
+def _plain_number(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent: exact, and written in full (the rule of
+    every number a user gives: no exponent)."""
+    if "e" in text or "E" in text:
+        raise ValueError(f"{text} is written with an exponent; write the number in full")
+    return Decimal(text)
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows; write a plain decimal")
 
 
-def parse_json(text: str, where: str) -> Any:
-    """A JSON document, read safely: at most MAX_BYTES and MAX_DEPTH levels (checked before
-    parsing), duplicate keys refused (as in YAML), numbers kept exact as Decimal (never a
-    float, never a 5 000-digit integer conversion), NaN and Infinity refused.
+def parse_json(text: str, where: str, *, limit: int = MAX_BYTES) -> Any:
+    """A JSON document, read safely: at most ``limit`` characters and MAX_DEPTH levels,
+    duplicate keys refused (as in YAML), numbers kept exact as Decimal (never a float, never
+    a 5 000-digit integer conversion), NaN and Infinity refused.
 
     Raises :class:`~cesu_rules.errors.InputError` with the line and column when known.
     """
-    if len(text) > MAX_BYTES:
+    if len(text) > limit:
         raise InputError(
-            f"{where}: more than {MAX_BYTES // 2**20} MiB of JSON",
+            f"{where}: more than {_size(limit)} of JSON",
             code="file_too_large",
             field=where,
         )
-    deep = _depth_problem(text)
-    if deep is not None:
-        raise InputError(
-            f"invalid JSON in {where} at line {deep[0]}, column {deep[1]}: nested deeper than "
-            f"{MAX_DEPTH} levels",
-            code="invalid_json",
-            field=where,
-        )
     try:
-        return json.loads(
+        data = json.loads(
             text,
-            parse_float=Decimal,
+            parse_float=_plain_number,
             parse_int=Decimal,
             parse_constant=_no_constant,
             object_pairs_hook=_no_duplicates,
         )
+    except RecursionError:
+        data = _TOO_DEEP
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid JSON in {where} at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -271,6 +273,43 @@ def parse_json(text: str, where: str) -> Any:
         raise InputError(
             f"invalid JSON in {where}: {exc}", code="invalid_json", field=where
         ) from None
+    # Depth: only a document with that many brackets can be too deep; the position is then
+    # found by scanning the text (the slow path of a refusal only).
+    if data is _TOO_DEEP or (
+        text.count("[") + text.count("{") > MAX_DEPTH and _deeper_than(data, MAX_DEPTH)
+    ):
+        line, column = _depth_problem(text) or (1, 1)
+        raise InputError(
+            f"invalid JSON in {where} at line {line}, column {column}: nested deeper than "
+            f"{MAX_DEPTH} levels",
+            code="invalid_json",
+            field=where,
+        )
+    return data
+
+
+_TOO_DEEP = object()
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests more than ``limit`` arrays and objects."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit:,} characters"
 
 
 def read_model(
