@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from ._cache import BoundedCache
 from .calc.estimate import OUTPUTS, Estimate, Line, Out
 from .calc.inputs import INPUTS, Spec
 from .calc.messages import CHECKS, fail
@@ -233,7 +234,6 @@ def _money(value: Decimal) -> str:
 
 
 def _line_json(line: Line) -> dict[str, Any]:
-    first = line.sources[0]
     return {
         "code": line.code,
         "label": line.label,
@@ -241,14 +241,30 @@ def _line_json(line: Line) -> dict[str, Any]:
         "base": _money(line.base),
         "rate": str(line.rate),
         "amount": _money(line.amount),
-        "source": {
-            "parameter": line.parameter,
-            "status": line.status,
-            "title": first.title,
-            "url": first.url,
-            "legal": next((s.legal for s in line.sources if s.legal), None),
-        },
+        "source": _source_json(line.parameter, line.status, line.sources),
     }
+
+
+_SOURCES: BoundedCache[int, tuple[Any, dict[str, Any]]] = BoundedCache("line sources", 4096)
+
+
+def _source_json(parameter: str, status: str, sources: tuple[Any, ...]) -> dict[str, Any]:
+    """A line's source, built once per rule value (the same for every estimate of its
+    months; kept by the identity of its sources, which the cache holds alive). Shared: the
+    JSON encoders only read it."""
+    found = _SOURCES.get(id(sources))
+    if found is not None and found[0] is sources and found[1]["status"] == status:
+        return found[1]
+    first = sources[0]
+    built = {
+        "parameter": parameter,
+        "status": status,
+        "title": first.title,
+        "url": first.url,
+        "legal": next((s.legal for s in sources if s.legal), None),
+    }
+    _SOURCES.put(id(sources), (sources, built))
+    return built
 
 
 _JSON: dict[str, Callable[[Any], Any]] = {

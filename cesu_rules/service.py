@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +47,21 @@ from .extras import require
 from .fields import BATCH_INPUTS, EstimateRequest, EstimateResponse, estimate_json
 from .rules.loader import Ruleset
 from .rules.reader import parse_json
+
+try:  # orjson writes a response ten times faster than json (the serve extra brings it)
+    import orjson
+except ImportError:  # pragma: no cover - without it, the standard library
+    orjson = None  # type: ignore[assignment]
+
+
+class FastJSONResponse(JSONResponse):
+    """JSON responses written by orjson when it is there (the same bytes' meaning)."""
+
+    def render(self, content: Any) -> bytes:
+        if orjson is None:  # pragma: no cover
+            return super().render(content)
+        return orjson.dumps(content)
+
 
 __all__ = [
     "ERROR_CODES",
@@ -143,7 +157,7 @@ ERROR_CODES = tuple(_STATUS)  # the codes only the service gives (docs/errors.md
 
 
 def _error(exc: CesuRulesError) -> Any:
-    return JSONResponse({"error": exc.to_dict()}, status_code=_STATUS.get(exc.code, 422))
+    return FastJSONResponse({"error": exc.to_dict()}, status_code=_STATUS.get(exc.code, 422))
 
 
 async def _body(request: Request, limit: int) -> str:
@@ -224,7 +238,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
             404: f"no such endpoint: {request.url.path}; see /openapi.json",
             405: f"{request.method} is not allowed on {request.url.path}",
         }.get(exc.status_code, str(exc.detail))
-        return JSONResponse(
+        return FastJSONResponse(
             {"error": {"code": code, "message": text, "field": None, "value": None}},
             status_code=exc.status_code,
         )
@@ -233,7 +247,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
     async def bad_parameter(_: Any, exc: Any) -> Any:
         first = exc.errors()[0]
         field = ".".join(str(x) for x in first["loc"][1:]) or None
-        return JSONResponse(
+        return FastJSONResponse(
             {
                 "error": {
                     "code": "invalid_parameter",
@@ -278,7 +292,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
     async def estimate_one(request: Request, ranges: bool = True, provisional: bool = False) -> Any:
         """One month, line by line: the JSON of `cesu-rules estimate --json`."""
         data = parse_json(await _body(request, config.max_body), "the body")
-        return JSONResponse(
+        return FastJSONResponse(
             estimate_json(data, ruleset, where="the body", ranges=ranges, provisional=provisional)
         )
 
@@ -292,7 +306,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
         """Many estimates at once by the batch engine (the same cents): the figures of each,
         column by column, and the refusals with their row index."""
         text = await _body(request, config.max_batch_body)
-        return JSONResponse(
+        return FastJSONResponse(
             await compute(lambda: _estimates(text, ruleset, config, provisional=provisional))
         )
 
@@ -314,7 +328,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
             found = household_from_text(text, "the body", is_json=True)
             return report_to_json(compute_household(found, ruleset, source="the body"))
 
-        return JSONResponse(await compute(run))
+        return FastJSONResponse(await compute(run))
 
     @app.post("/v1/check", tags=["checks"], openapi_extra=_json_body(Case))
     async def check(request: Request) -> Any:
@@ -328,7 +342,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
         if case is None:
             raise FileError(problems)
         result = await compute(lambda: run_case(case, Path("the body"), ruleset))
-        return JSONResponse(report_to_json(CheckReport([result])))
+        return FastJSONResponse(report_to_json(CheckReport([result])))
 
     # -- rulesets and schemas ------------------------------------------------------------------
 
@@ -337,7 +351,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
         """Every parameter and its latest value."""
         from .rules.inspect import list_json  # noqa: PLC0415
 
-        return JSONResponse(list_json(ruleset))
+        return FastJSONResponse(list_json(ruleset))
 
     @app.get("/v1/rulesets/status", tags=["rulesets"])
     async def rulesets_status() -> Any:
@@ -345,7 +359,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
         touch."""
         from .rules.inspect import status_report  # noqa: PLC0415
 
-        return JSONResponse(status_report(ruleset).json())
+        return FastJSONResponse(status_report(ruleset).json())
 
     @app.get("/v1/rulesets/diff", tags=["rulesets"])
     async def rulesets_diff(
@@ -355,14 +369,14 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
         """What changed between two months."""
         from .rules.inspect import diff_json  # noqa: PLC0415
 
-        return JSONResponse(diff_json(ruleset, from_month, to_month))
+        return FastJSONResponse(diff_json(ruleset, from_month, to_month))
 
     @app.get("/v1/rulesets/parameters/{name:path}", tags=["rulesets"])
     async def rulesets_show(name: str, at: str | None = None) -> Any:
         """A parameter's values and sources (the one in force in month `at` when given)."""
         from .rules.inspect import show_json  # noqa: PLC0415
 
-        return JSONResponse(show_json(ruleset, name, at))
+        return FastJSONResponse(show_json(ruleset, name, at))
 
     @app.get("/v1/schemas/{name}", tags=["schemas"])
     async def schema(name: str) -> Any:
@@ -377,7 +391,7 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
                 field="name",
                 value=name,
             )
-        return JSONResponse(schema_model(name).model_json_schema())
+        return FastJSONResponse(schema_model(name).model_json_schema())
 
     # -- the Urssaf sandbox --------------------------------------------------------------------
 
@@ -531,7 +545,7 @@ async def _sandbox(
         raise
     except CesuRulesError as exc:
         wire_error = {"code": exc.code, "message": exc.message, "description": exc.field or ""}
-        return JSONResponse([wire_error], status_code=400)
+        return FastJSONResponse([wire_error], status_code=400)
     body: dict[str, Any] = {
         wire: float(getattr(result, engine)) for wire, engine in mapping.response.items()
     }
@@ -540,4 +554,4 @@ async def _sandbox(
     headers = {"X-Cesu-Month": result.month}
     if result.provisional:
         headers["X-Cesu-Provisional"] = "true"
-    return JSONResponse(json.loads(json.dumps(body)), headers=headers)
+    return FastJSONResponse(body, headers=headers)

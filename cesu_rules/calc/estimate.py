@@ -34,10 +34,10 @@ from .inputs import Inputs
 from .messages import CHECK_CODES, cents_text, fail
 from .notes import notes
 from .plan import MonthPlan
-from .relief import covered, relief, relief_v
+from .relief import Relief, covered, relief, relief_v
 from .rounding import euros, from_hundredths
 from .stack import PlanStack
-from .tax import tax, tax_v
+from .tax import Tax, tax, tax_v
 from .validation import check_inputs
 from .wage import Wage, wage, wage_v
 
@@ -253,20 +253,30 @@ def compute(plan: MonthPlan, inputs: Inputs, *, cap_share: int | None = None) ->
     return finish(payroll(plan, inputs), cap_share=cap_share)
 
 
-def finish(pay: Payroll, *, cap_share: int | None = None) -> Estimate:
-    """Relief, tax and notes of a month whose payroll is computed (see :func:`compute`)."""
+class Amounts(NamedTuple):
+    """The relief and tax steps of a month, in integers (cents)."""
+
+    relief: Relief
+    employer_total: int
+    net_taxable: int
+    expense: int
+    tax: Tax
+
+
+def amounts(pay: Payroll, *, cap_share: int | None = None) -> Amounts:
+    """Relief and tax of a month whose payroll is computed (raises for aids above the
+    month's expense)."""
     plan, inputs, included, w = pay.plan, pay.inputs, pay.included, pay.wage
-    employer_cents, employer_before = pay.employer, pay.employer_before
     r = relief(
         plan,
-        employer_cents,
+        pay.employer,
         case=inputs.exemption,
         leave_included=included,
         hours=inputs.hours,
         leave_hours=inputs.paid_leave_hours,
         cap_share=cap_share,
     )
-    employer_total = employer_before - r.deduction - r.exemption
+    employer_total = pay.employer_before - r.deduction - r.exemption
     contributions = w.employee_total + employer_total
     net_taxable = w.net + sum(
         c for line, c in zip(plan.employee, w.employee, strict=True) if line.taxable
@@ -284,6 +294,44 @@ def finish(pay: Payroll, *, cap_share: int | None = None) -> Estimate:
         aids=inputs.aids,
         cesu_plus=inputs.cesu_plus,
     )
+    return Amounts(r, employer_total, net_taxable, expense, t)
+
+
+def figures(plan: MonthPlan, inputs: Inputs, *, cap_share: int | None = None) -> dict[str, int]:
+    """The batch figures of a month in cents, without lines, notes or Decimals (what an
+    honest range compares under each candidate)."""
+    pay = payroll(plan, inputs)
+    a = amounts(pay, cap_share=cap_share)
+    w, t = pay.wage, a.tax
+    return {
+        "gross_hourly": w.gross_hourly,
+        "net_hourly": w.net_hourly,
+        "gross": w.gross,
+        "net": w.net,
+        "net_taxable": a.net_taxable,
+        "employee_total": w.employee_total,
+        "employer_total_before_relief": pay.employer_before,
+        "deduction": a.relief.deduction,
+        "exemption": a.relief.exemption,
+        "employer_total": a.employer_total,
+        "urssaf_debit": t.urssaf_debit,
+        "total_cost": a.expense,
+        "pas_amount": t.pas,
+        "net_after_pas": w.net - t.pas,
+        "paid_to_employee": t.paid_to_employee,
+        "tax_credit": t.credit,
+        "advance": t.advance,
+        "cost_after_credit": a.expense - inputs.aids - t.credit,
+    }
+
+
+def finish(pay: Payroll, *, cap_share: int | None = None) -> Estimate:
+    """Relief, tax and notes of a month whose payroll is computed (see :func:`compute`)."""
+    plan, inputs, included, w = pay.plan, pay.inputs, pay.included, pay.wage
+    employer_cents, employer_before = pay.employer, pay.employer_before
+    a = amounts(pay, cap_share=cap_share)
+    r, t = a.relief, a.tax
+    employer_total, net_taxable, expense = a.employer_total, a.net_taxable, a.expense
     den = plan.share_den
     shown = [_eur((2 * b + den) // (2 * den)) for b in w.base]
     new = tuple.__new__  # Line is a NamedTuple: build it without its Python-level __new__

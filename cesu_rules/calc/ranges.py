@@ -16,10 +16,11 @@ from decimal import Decimal
 
 from ..errors import CesuRulesError
 from ..rules.snapshot import Candidate
-from .estimate import OUTPUTS, Estimate, FigureRange, compute
+from .estimate import OUTPUTS, Estimate, FigureRange, figures
 from .inputs import Inputs
 from .notes import used_values, uses_grid
 from .plan import MonthPlan, plan_for
+from .rounding import cents, euros
 
 __all__ = ["RANGE_FIGURES", "candidates", "figure_ranges", "plan_candidates", "with_ranges"]
 
@@ -46,13 +47,14 @@ def plan_candidates(plan: MonthPlan) -> tuple[Candidate, ...]:
 
 
 def figure_ranges(
-    base: Estimate, variants: Sequence[tuple[Candidate, Estimate]]
+    base: Estimate, variants: Sequence[tuple[Candidate, dict[str, int]]]
 ) -> tuple[FigureRange, ...]:
     """The range of each figure some candidate moves (lowest, highest, and by whom)."""
     out = []
     for name in RANGE_FIGURES:
         value: Decimal = getattr(base, name)
-        moved = tuple((c.label, getattr(v, name)) for c, v in variants if getattr(v, name) != value)
+        exact = cents(value)
+        moved = tuple((c.label, euros(v[name])) for c, v in variants if v[name] != exact)
         if moved:
             values = [value, *(v for _, v in moved)]
             out.append(FigureRange(name, min(values), max(values), moved))
@@ -65,12 +67,12 @@ def with_ranges(
     """``base`` with its ranges. A candidate under which the inputs are refused (a wage that
     would fall under the minimum…) is left out of the ranges and said in the warnings. A
     household's share of the 70+ cap (``cap_share``) is kept as it is under each candidate."""
-    variants: list[tuple[Candidate, Estimate]] = []
+    variants: list[tuple[Candidate, dict[str, int]]] = []
     refused: list[str] = []
     for candidate in candidates(plan, inputs):
         variant = plan_for(plan.rules.with_candidate(candidate), plan.non_resident)
         try:
-            variants.append((candidate, compute(variant, inputs, cap_share=cap_share)))
+            variants.append((candidate, figures(variant, inputs, cap_share=cap_share)))
         except CesuRulesError as exc:
             refused.append(f"with {candidate.label} these inputs are refused: {exc.message}")
     ranges = figure_ranges(base, variants)
