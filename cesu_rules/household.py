@@ -97,8 +97,16 @@ class TaxSituation(_Strict):
     invalidity: bool = Field(default=False, description="invalidity ceiling of 20 000 €")
 
 
+# Identities shown on the documents (payslip, tax summary); optional, never computed with.
+Text = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
 class HouseholdInfo(_Strict):
-    name: str | None = None
+    name: Text | None = None
+    address: Text | None = Field(default=None, description="the employer's postal address")
+    cesu_number: Text | None = Field(
+        default=None, description="the employer's Cesu number (numéro d'employeur)"
+    )
     exemption: str = "none"
     territory: Territory = "metropole"
     cesu_plus: bool = False
@@ -112,6 +120,11 @@ class Employee(_Strict):
     paid_leave: Literal["included", "excluded"] | None = None
     pas_rate: Decimal | None = None
     non_resident: bool = False
+    name: Text | None = Field(default=None, description="the employee's name")
+    address: Text | None = Field(default=None, description="the employee's postal address")
+    cesu_number: Text | None = Field(
+        default=None, description="the employee's Cesu number (numéro de salarié)"
+    )
 
 
 class Aids(_Strict):

@@ -8,6 +8,7 @@ from typing import Any
 
 from .fields import estimate_to_json
 from .household import HouseholdReport
+from .i18n import Words
 
 __all__ = ["render_household", "report_to_json"]
 
@@ -79,45 +80,43 @@ def report_to_json(report: HouseholdReport) -> dict[str, Any]:
     }
 
 
-def _eur(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ")
-
-
-def render_household(report: HouseholdReport) -> str:
-    """A readable report: one table per month, then one summary per year."""
+def render_household(report: HouseholdReport, *, lang: str = "en") -> str:
+    """A readable report in ``lang``: one table per month, then one summary per year."""
+    w = Words(lang, plain=True)
+    eur = w.amount
     out = [
-        f"Household {report.name or ''}".rstrip(),
-        f"ruleset {report.ruleset_version} ({report.ruleset_hash[:19]}…)",
+        f"{w('household')} {report.name or ''}".rstrip(),
+        w("ruleset_short", version=report.ruleset_version, hash=report.ruleset_hash[:19]),
         "",
     ]
     provenance: dict[str, None] = {}  # ordered set of the values-used warnings
-    head = (
-        "employee",
-        "hours",
-        "net",
-        "gross",
-        "contrib.",
-        "relief",
-        "PAS",
-        "debited",
-        "cost",
-        "credit",
+    head = tuple(
+        w(key)
+        for key in (
+            "col_employee",
+            "col_hours",
+            "col_net",
+            "col_gross",
+            "col_contrib",
+            "col_relief",
+            "col_pas",
+            "col_debited",
+            "col_cost",
+            "col_credit",
+        )
     )
     widths = (12, 7, 10, 10, 10, 9, 8, 10, 10, 10)
     for m in report.months:
         cap = (
             ""
             if m.exemption_cap is None
-            else (
-                f" — 70+ exemption cap {_eur(m.exemption_cap)} € "
-                f"(exempted contributions before the cap {_eur(m.exempted_before_cap)} €)"
-            )
+            else w("cap_month", cap=eur(m.exemption_cap), before=eur(m.exempted_before_cap))
         )
         out.append(f"{m.month}{cap}")
         out.append(
             "  ".join(
-                h.rjust(w) if i else h.ljust(w)
-                for i, (h, w) in enumerate(zip(head, widths, strict=True))
+                h.rjust(width) if i else h.ljust(width)
+                for i, (h, width) in enumerate(zip(head, widths, strict=True))
             )
         )
         rows = [
@@ -138,7 +137,7 @@ def render_household(report: HouseholdReport) -> str:
         if len(rows) > 1:
             rows.append(
                 (
-                    "household",
+                    w("household_row"),
                     m.total("hours"),
                     m.total("net"),
                     m.total("gross"),
@@ -151,43 +150,43 @@ def render_household(report: HouseholdReport) -> str:
                 )
             )
         for row in rows:
-            cells = [str(row[0]).ljust(widths[0]), str(row[1]).rjust(widths[1])]
-            cells += [_eur(v).rjust(w) for v, w in zip(row[2:], widths[2:], strict=True)]
+            cells = [str(row[0]).ljust(widths[0]), w.number(row[1]).rjust(widths[1])]
+            cells += [eur(v).rjust(width) for v, width in zip(row[2:], widths[2:], strict=True)]
             out.append("  ".join(cells))
-        out.extend(f"  note: {w}" for w in m.warnings)
+        out.extend(f"  {w('note')}: {text}" for text in m.warnings)
         seen: set[tuple[str, str]] = set()
         for eid, e in m.estimates:
-            for w in e.warnings:
-                if " value used: " in w:
-                    provenance.setdefault(w, None)
-                elif (eid, w) not in seen:
-                    seen.add((eid, w))
-                    out.append(f"  {eid}: {w}")
+            for text in e.warnings:
+                if " value used: " in text:
+                    provenance.setdefault(text, None)
+                elif (eid, text) not in seen:
+                    seen.add((eid, text))
+                    out.append(f"  {eid}: {text}")
         out.append("")
     for y in report.years:
-        out.append(f"Year {y.year} ({y.months} month(s))")
-        for label, value in (
-            ("net wages", y.net),
-            ("gross wages", y.gross),
-            ("contributions", y.contributions),
-            ("income tax withheld (PAS)", y.pas),
-            ("expense (wages + contributions)", y.expense),
-            ("aids", y.aids),
-            ("eligible expense", y.eligible),
-            ("ceiling", y.ceiling),
-            ("expense retained", y.retained),
-            ("tax credit (50 %)", y.credit),
-            ("advanced during the year", y.advances),
+        out.append(w("year_head", year=y.year, months=y.months))
+        for key, value in (
+            ("y_net", y.net),
+            ("y_gross", y.gross),
+            ("y_contributions", y.contributions),
+            ("y_pas", y.pas),
+            ("y_expense", y.expense),
+            ("y_aids", y.aids),
+            ("y_eligible", y.eligible),
+            ("y_ceiling", y.ceiling),
+            ("y_retained", y.retained),
+            ("y_credit", y.credit),
+            ("y_advances", y.advances),
         ):
-            out.append(f"  {label:<34}{_eur(value):>12} €")
+            out.append(f"  {w(key):<34}{eur(value):>12} €")
         if y.balance >= 0:
-            out.append(f"  {'still due to you (tax return)':<34}{_eur(y.balance):>12} €")
+            out.append(f"  {w('y_due'):<34}{eur(y.balance):>12} €")
         else:
-            out.append(f"  {'to repay (advanced too much)':<34}{_eur(-y.balance):>12} €")
-        out.extend(f"  note: {n}" for n in y.notes)
+            out.append(f"  {w('y_repay'):<34}{eur(-y.balance):>12} €")
+        out.extend(f"  {w('note')}: {n}" for n in y.notes)
         out.append("")
     if provenance:
-        out.append("Values used that are not confirmed by two sources:")
-        out.extend(f"  - {w}" for w in provenance)
+        out.append(w("provenance_head"))
+        out.extend(f"  - {text}" for text in provenance)
         out.append("")
     return "\n".join(out)

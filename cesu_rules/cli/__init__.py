@@ -18,7 +18,18 @@ from typing import TextIO
 
 from .. import __version__
 from ..errors import CesuRulesError, RulesetValidationError
-from . import batch, check, estimate, household, rulesets, schema, serve, simulate, wire
+from . import (
+    batch,
+    check,
+    documents,
+    estimate,
+    household,
+    rulesets,
+    schema,
+    serve,
+    simulate,
+    wire,
+)
 from ._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
 __all__ = [
@@ -46,6 +57,8 @@ def build_parser() -> Parser:
     commands.required = True
     for module in (estimate, check, simulate, batch, household, wire, schema, rulesets, serve):
         module.add_parser(commands)
+        if module is household:
+            documents.add_parsers(commands)
     return parser
 
 
@@ -57,6 +70,8 @@ def _dispatch(args: object, out: TextIO, err: TextIO, stdin: TextIO, argv: list[
         "simulate": lambda: simulate.run(args, out, err),  # type: ignore[arg-type]
         "batch": lambda: batch.run(args, out, err),  # type: ignore[arg-type]
         "household": lambda: household.run(args, out, stdin),  # type: ignore[arg-type]
+        "payslip": lambda: documents.run_payslip(args, out, stdin),  # type: ignore[arg-type]
+        "tax-summary": lambda: documents.run_tax_summary(args, out, stdin),  # type: ignore[arg-type]
         "wire": lambda: wire.run(args, out, err, stdin),  # type: ignore[arg-type]
         "schema": lambda: schema.run(args, out),  # type: ignore[arg-type]
         "rulesets": lambda: rulesets.run(args, out, err),  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ __all__ = [
     "Parser",
     "UsageError",
     "add_json_option",
+    "add_lang_option",
     "add_reform_option",
     "add_rulesets_option",
     "rulesets_for",
@@ -49,6 +50,19 @@ def add_rulesets_option(parser: argparse.ArgumentParser) -> None:
 
 def add_reform_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reform", metavar="FILE", help="reform overlay applied to the rules")
+
+
+def add_lang_option(parser: argparse.ArgumentParser, default: str, what: str) -> None:
+    """``--lang en|fr``: the language of a table or document (French needs the documents
+    extra, see :mod:`cesu_rules.i18n`)."""
+    from ..i18n import LANGS  # noqa: PLC0415 - a table of two names, no dependency
+
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=default,
+        help=f"language of {what} (default {default}; fr needs the documents extra)",
+    )
 
 
 def add_json_option(parser: argparse.ArgumentParser, text: str = "print JSON") -> None:

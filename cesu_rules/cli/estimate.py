@@ -13,7 +13,14 @@ from ..errors import CesuRulesError, InputError
 from ..fields import estimate_json, estimate_to_json, request_object, request_options
 from ..report import render_estimate
 from ..rules.reader import parse_json, read_user_text
-from ._common import EXIT_OK, add_json_option, add_reform_option, add_rulesets_option, rulesets_for
+from ._common import (
+    EXIT_OK,
+    add_json_option,
+    add_lang_option,
+    add_reform_option,
+    add_rulesets_option,
+    rulesets_for,
+)
 
 __all__ = ["MAX_LINE", "add_estimate_inputs", "add_parser", "read_request", "run"]
 
@@ -81,6 +88,7 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="after the table, the legal reference and source of every line",
     )
+    add_lang_option(est, "en", "the table")
 
 
 def read_request(args: argparse.Namespace, stdin: TextIO) -> tuple[object, dict[str, object]]:
@@ -142,7 +150,7 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         json.dump(estimate_to_json(result), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(render_estimate(result, sources=args.sources))
+        out.write(render_estimate(result, sources=args.sources, lang=args.lang))
     return EXIT_OK
 
 

@@ -7,7 +7,13 @@ import json
 from typing import Any, TextIO
 
 from ..output import outputs
-from ._common import EXIT_OK, add_json_option, add_rulesets_option, rulesets_for
+from ._common import (
+    EXIT_OK,
+    add_json_option,
+    add_lang_option,
+    add_rulesets_option,
+    rulesets_for,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -24,6 +30,7 @@ def add_parser(commands: Any) -> None:
     add_json_option(household)
     household.add_argument("--out", metavar="FILE", help="write the report to FILE")
     add_rulesets_option(household)
+    add_lang_option(household, "en", "the text report")
 
 
 def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
@@ -39,7 +46,7 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         if args.json:
             text = json.dumps(household_to_json(report), ensure_ascii=False, indent=2) + "\n"
         else:
-            text = render_household(report)
+            text = render_household(report, lang=args.lang)
         if target is not None:
             target.write_text(text, encoding="utf-8")
         else:

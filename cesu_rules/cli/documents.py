@@ -1,0 +1,116 @@
+"""``cesu-rules payslip`` and ``cesu-rules tax-summary``: the papers of a household file, as
+PDF or HTML (the documents extra). Both commands share their options and their one way of
+writing: the output is checked before any work and written whole or not at all."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from ..output import outputs
+from ._common import EXIT_OK, add_json_option, add_lang_option, add_rulesets_option, rulesets_for
+
+__all__ = ["add_parsers", "run_payslip", "run_tax_summary"]
+
+_FORMATS = (".pdf", ".html")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", metavar="FILE", help="household file (YAML or JSON, or - for stdin)"
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="the document to write: FILE.pdf or FILE.html (written whole or not at all)",
+    )
+    add_lang_option(parser, "fr", "the document")
+    add_json_option(parser, "print what was written as a JSON object")
+    add_rulesets_option(parser)
+
+
+def add_parsers(commands: Any) -> None:
+    payslip = commands.add_parser(
+        "payslip",
+        help="an employee's payslip for one month of a household file (PDF or HTML)",
+        description="Write the payslip of one employee for one month of a household file "
+        "(see docs/documents.md): hours, wage, every contribution line, reliefs, net, PAS, "
+        "year-to-date totals. Computed offline; not issued by the Urssaf.",
+    )
+    _common(payslip)
+    payslip.add_argument("--month", required=True, metavar="YYYY-MM", help="the month")
+    payslip.add_argument("--employee", required=True, metavar="ID", help="the employee's id")
+    summary = commands.add_parser(
+        "tax-summary",
+        help="a household's yearly tax summary (récapitulatif fiscal), PDF or HTML",
+        description="Write the tax summary of a household file for one calendar year (see "
+        "docs/documents.md): wages and contributions per employee, aids, the expense "
+        "retained, the ceilings, the tax credit, the avance immédiate and the balance. "
+        "Computed offline; not the Urssaf's attestation fiscale.",
+    )
+    _common(summary)
+    summary.add_argument("--year", required=True, metavar="YYYY", help="the calendar year")
+
+
+def _write(args: argparse.Namespace, out: TextIO, stdin: TextIO, make: Any) -> int:
+    from ..documents import to_html, to_pdf  # noqa: PLC0415 - the documents extra, on use
+    from ..household import compute_household, load_household  # noqa: PLC0415
+
+    with outputs([args.file]) as files:
+        target = files.target(args.out, suffixes=_FORMATS)
+        household = load_household(args.file, stdin)
+        ruleset, _ = rulesets_for(args)
+        report = compute_household(household, ruleset, source=args.file)
+        document = make(household, report, ruleset)
+        if args.out.endswith(".pdf"):
+            target.write_bytes(to_pdf(document))
+        else:
+            target.write_text(to_html(document), encoding="utf-8")
+    if args.json:
+        written = {
+            "written": args.out,
+            "document": document.kind,
+            "ruleset_version": document.ruleset_version,
+            "ruleset_hash": document.ruleset_hash,
+        }
+        out.write(json.dumps(written, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def run_payslip(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from ..documents.build import payslip_document  # noqa: PLC0415
+    from ..numbers import parse_month  # noqa: PLC0415
+
+    month = f"{parse_month(args.month, field='month'):%Y-%m}"
+    return _write(
+        args,
+        out,
+        stdin,
+        lambda household, report, ruleset: payslip_document(
+            household, report, ruleset, month=month, employee=args.employee, lang=args.lang
+        ),
+    )
+
+
+def run_tax_summary(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    from ..documents.build import tax_summary_document  # noqa: PLC0415
+    from ..errors import InputError  # noqa: PLC0415
+
+    text = args.year
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise InputError(
+            f"--year: {text!r} is not a year; write it with four digits, such as 2026",
+            code="invalid_year",
+            field="year",
+            value=text,
+        )
+    return _write(
+        args,
+        out,
+        stdin,
+        lambda household, report, ruleset: tax_summary_document(
+            household, report, ruleset, year=int(text), lang=args.lang
+        ),
+    )
