@@ -14,6 +14,9 @@ does what is specific to tables of rows:
   templates of :data:`cesu_rules.calc.inputs.CHECKS` (vectorised with pyarrow).
 
 numpy and pyarrow are needed (``pip install 'cesu-rules[batch]'``).
+
+Size: above 400 lines because grouping by plan, the registry of stacked plans and the
+error columns are one pipeline over the same arrays.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ when the exempted contributions of all employees exceed the cap, the cap is shar
 proportion to each employee's exempted contributions, in cents, by the largest-remainder
 method with ties broken by employee id — the result does not depend on the order in which
 employees are listed.
+
+Size: above 400 lines because the file's models, their checks and the month's cap sharing
+are one contract (the household file) read in one place.
 """
 
 from __future__ import annotations

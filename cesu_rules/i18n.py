@@ -9,6 +9,9 @@ without it is a clear error naming the extra.
 
 Engine messages (warnings, notes of the rules) stay in English: they are written once, in the
 engine, and a document shows them as they are, under a heading that says so.
+
+Size: above 400 lines because most of it is the one label table of both languages (one
+entry a line), kept whole so that a label lives in one place.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ __all__ = [
     "ACTIVITY_LABELS",
     "EXEMPTION_LABELS",
     "FIGURE_LABELS",
+    "INPUT_LABELS",
     "LANGS",
     "TERRITORY_LABELS",
     "Lang",
@@ -108,6 +112,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "advanced_month": ("advanced this month", "avancé ce mois-ci"),
     "with_return": ("with the tax return", "avec la déclaration de revenus"),
     "cost_after_credit": ("Cost after the tax credit", "Coût après crédit d'impôt"),
+    "chart_baseline": ("baseline", "référence"),
     "ranges_head": (
         "Ranges (figures under the candidates of values that are not confirmed):",
         "Fourchettes (chiffres selon les valeurs candidates non confirmées) :",
@@ -335,7 +340,23 @@ EXEMPTION_LABELS: dict[str, tuple[str, str]] = {
     "pch_mtp_pctp": ("holder of the PCH, MTP or PCTP", "bénéficiaire de la PCH, MTP ou PCTP"),
     "apa": ("APA loss-of-autonomy condition", "condition de perte d'autonomie de l'APA"),
 }
-# The figures of a result that may be shown as a range.
+# The inputs of an estimate (the axes of a simulation).
+INPUT_LABELS: dict[str, tuple[str, str]] = {
+    "month": ("month", "mois"),
+    "hours": ("hours declared", "heures déclarées"),
+    "net_hourly": ("net hourly wage (€)", "salaire horaire net (€)"),
+    "gross_hourly": ("gross hourly wage (€)", "salaire horaire brut (€)"),
+    "net_monthly": ("net monthly wage (€)", "salaire net mensuel (€)"),
+    "paid_leave": ("paid leave", "congés payés"),
+    "paid_leave_hours": ("hours of paid leave", "heures de congés payés"),
+    "exemption": ("exemption", "exonération"),
+    "territory": ("territory", "territoire"),
+    "pas_rate": ("PAS rate (%)", "taux de PAS (%)"),
+    "aids": ("aids (€)", "aides (€)"),
+    "cesu_plus": ("Cesu+", "Cesu+"),
+    "non_resident": ("non-resident", "non-résident"),
+}
+# The figures of a result (a chart's y axis, a range).
 FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "gross": ("gross wage", "salaire brut"),
     "net": ("net wage", "salaire net"),
@@ -359,6 +380,10 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "tax_credit": ("tax credit", "crédit d'impôt"),
     "advance": ("avance immédiate", "avance immédiate"),
     "cost_after_credit": ("cost after the tax credit", "coût après crédit d'impôt"),
+    "gross_hourly": ("gross hourly wage", "salaire horaire brut"),
+    "net_hourly": ("net hourly wage", "salaire horaire net"),
+    "one_hour_gross": ("gross of one hour", "brut d'une heure"),
+    "one_hour_net": ("net of one hour", "net d'une heure"),
 }
 TERRITORY_LABELS: dict[str, tuple[str, str]] = {
     "metropole": ("mainland France", "France métropolitaine"),
@@ -428,6 +453,22 @@ class Words:
             return f"{_MONTHS_EN[number - 1]} {year}"
         text: str = self._dates.format_date(date(year, number, 1), "LLLL y", locale="fr_FR")
         return text
+
+    def short_month(self, when: date) -> str:
+        """A month on a chart's axis: ``Jan 2026`` / ``janv. 2026``."""
+        if self._dates is None:
+            return f"{_MONTHS_EN[when.month - 1][:3]} {when.year}"
+        text: str = self._dates.format_date(when, "MMM y", locale="fr_FR")
+        return text
+
+    def whole(self, value: float, digits: int = 0) -> str:
+        """A number of a chart's axis: ``1 500`` / ``1 500`` (``digits`` at most)."""
+        if self._numbers is None:
+            text = f"{value:,.{digits}f}".replace(",", " ")
+            return text.rstrip("0").rstrip(".") if digits else text
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        shown: str = self._numbers.format_decimal(value, format=pattern, locale="fr_FR")
+        return shown
 
     def day(self, when: date) -> str:
         """A date: ``1 January 2026`` / ``1 janvier 2026``."""

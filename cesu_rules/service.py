@@ -23,6 +23,9 @@ user's mistake. The sandbox answers its errors as the Urssaf does (a JSON array 
 Safety: the rulesets are those the server was started with (no request names a file or a
 folder); bodies and arrays are limited; a bearer token is required when the server is not
 bound to the loopback interface (:func:`check_binding`).
+
+Size: above 400 lines because the endpoints, their error mapping and the server's limits
+are one application object (FastAPI's), declared in one place.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ a row, the only memory that grows with the grid) and the mean change against the
 A chart draws one figure against an axis, one line per series (and its baseline).
 
 The scenario file format is :mod:`cesu_rules.scenario`.
+
+Size: above 400 lines because the scenario's run, its fold into a summary and its chart
+data share one columnar state (:class:`_Fold`) that is clearer kept together.
 """
 
 from __future__ import annotations
@@ -110,6 +113,7 @@ def run_scenario(
     out_format: str | None = None,
     chart: Path | None = None,
     chart_format: str | None = None,
+    chart_lang: str = "en",
     sidecar: Path | None = None,
     progress: Callable[[Progress], None] | None = None,
 ) -> SimulationResult:
@@ -117,8 +121,9 @@ def run_scenario(
 
     ``out`` receives every row (inputs, figures, error; with a baseline its figures and the
     changes) as ``out_format`` (``.csv``, ``.parquet`` or ``.json``), ``chart`` the plot
-    (``.png`` or ``.svg``), ``sidecar`` the provenance of a CSV output: paths from
-    :class:`cesu_rules.output.Outputs`, renamed only if the whole run succeeds.
+    (``.png`` or ``.svg``, its words in ``chart_lang``), ``sidecar`` the provenance of a CSV
+    output: paths from :class:`cesu_rules.output.Outputs`, renamed only if the whole run
+    succeeds.
     """
     np = require("numpy", "batch", "simulations")
     grid: Grid | None = None
@@ -168,7 +173,9 @@ def run_scenario(
     if chart is not None and grid is not None:
         from .chart import draw_grid  # noqa: PLC0415 - matplotlib, on use
 
-        draw_grid(fold.plot_data(grid), result, chart, chart_format or chart.suffix)
+        draw_grid(
+            fold.plot_data(grid), result, chart, chart_format or chart.suffix, lang=chart_lang
+        )
     return result
 
 
@@ -358,6 +365,7 @@ class _Fold:
             joined(1),
             joined(2),
             joined(3),
+            months=axis[spec.x].kind == "month",
         )
 
     def result(

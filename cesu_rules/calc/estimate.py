@@ -13,6 +13,9 @@ Steps, in payslip order (each a module with its scalar and vector forms):
 :class:`Estimate` **is** the declaration of the estimate's outputs: each field's type and its
 :class:`Out` spec (kind, help, whether it is a batch column), from which the JSON form, the
 JSON Schema, the batch columns and the docs table are derived (:mod:`cesu_rules.fields`).
+
+Size: above 400 lines because it assembles both the scalar and the vector result, side by
+side on purpose, so that the two stay visibly the same steps.
 """
 
 from __future__ import annotations

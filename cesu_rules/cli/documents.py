@@ -80,7 +80,7 @@ def _write(args: argparse.Namespace, out: TextIO, stdin: TextIO, make: Any) -> i
 
 
 def run_payslip(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..documents.build import payslip_document  # noqa: PLC0415
+    from ..documents.payslip import payslip_document  # noqa: PLC0415
     from ..numbers import parse_month  # noqa: PLC0415
 
     month = f"{parse_month(args.month, field='month'):%Y-%m}"
@@ -95,7 +95,7 @@ def run_payslip(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
 
 
 def run_tax_summary(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..documents.build import tax_summary_document  # noqa: PLC0415
+    from ..documents.summary import tax_summary_document  # noqa: PLC0415
     from ..errors import InputError  # noqa: PLC0415
 
     text = args.year

@@ -9,7 +9,13 @@ from typing import Any, TextIO
 from ..errors import InputError
 from ..output import outputs
 from ..progress import progress_bar
-from ._common import EXIT_OK, add_reform_option, add_rulesets_option, rulesets_for
+from ._common import (
+    EXIT_OK,
+    add_lang_option,
+    add_reform_option,
+    add_rulesets_option,
+    rulesets_for,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -32,6 +38,7 @@ def add_parser(commands: Any) -> None:
     simulate.add_argument("--out", metavar="FILE", help="write every row (.csv, .json, .parquet)")
     simulate.add_argument("--plot", metavar="FILE", help="draw the scenario's chart (.png, .svg)")
     simulate.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_lang_option(simulate, "en", "the chart")
     add_rulesets_option(simulate)
 
 
@@ -79,6 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out_format=Path(args.out).suffix if args.out else None,
                 chart=chart,
                 chart_format=Path(args.plot).suffix if args.plot else None,
+                chart_lang=args.lang,
                 sidecar=sidecar,
                 progress=bar,
             )

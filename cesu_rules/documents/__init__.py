@@ -16,8 +16,10 @@ from pathlib import Path
 from ..api import default_ruleset
 from ..household import HouseholdFile, compute_household
 from ..rules.loader import Ruleset
-from .build import Document, payslip_document, tax_summary_document
+from .model import Document
+from .payslip import payslip_document
 from .render import to_html, to_pdf
+from .summary import tax_summary_document
 
 __all__ = ["FORMATS", "Document", "payslip", "tax_summary", "to_html", "to_pdf", "write"]
 

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from ..extras import MissingExtraError, require
-from .build import Document
+from .model import Document
 
 __all__ = ["to_html", "to_pdf"]
 
