@@ -7,6 +7,7 @@ Endpoints, all under ``/v1`` (see docs/service.md):
 * ``GET /v1/health``; ``POST /v1/estimate`` (one request, the CLI's JSON);
   ``POST /v1/estimates`` (many: the figures of each, by the batch engine);
 * ``POST /v1/household`` (a household file as JSON); ``POST /v1/check`` (a case file);
+  ``POST /v1/documents/payslip`` and ``/v1/documents/tax-summary`` (PDF or HTML);
 * ``GET /v1/rulesets``, ``/v1/rulesets/status``, ``/v1/rulesets/diff``,
   ``/v1/rulesets/parameters/{name}``; ``GET /v1/schemas/{name}``;
 * ``POST /v1/sandbox/{mapping}/estimer``: the Urssaf wire format in and out (an offline
@@ -36,14 +37,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from .errors import CesuRulesError, InputError
 from .extras import require
@@ -76,6 +77,8 @@ __all__ = [
 ]
 
 TOKEN_VARIABLE = "CESU_RULES_TOKEN"
+DocumentFormat = Literal["pdf", "html"]
+DocumentLang = Literal["fr", "en"]
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
@@ -332,6 +335,74 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
             return report_to_json(compute_household(found, ruleset, source="the body"))
 
         return FastJSONResponse(await compute(run))
+
+    @app.post(
+        "/v1/documents/payslip",
+        tags=["documents"],
+        openapi_extra=_json_body(HouseholdFile),
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}, "text/html": {}}}},
+    )
+    async def payslip(
+        request: Request,
+        month: str = Query(..., examples=["2026-06"]),
+        employee: str = Query(..., examples=["aide"]),
+        format: DocumentFormat = "pdf",
+        lang: DocumentLang = "fr",
+    ) -> Any:
+        """An employee's payslip for one month of a household file (JSON body), as PDF or
+        HTML (the documents extra) — `cesu-rules payslip`."""
+        from .documents.payslip import payslip_document  # noqa: PLC0415
+        from .numbers import parse_month  # noqa: PLC0415
+
+        text = await _body(request, config.max_body)
+        chosen = f"{parse_month(month, field='month'):%Y-%m}"
+        return await _document(
+            text,
+            format,
+            lambda found, report: payslip_document(
+                found, report, ruleset, month=chosen, employee=employee, lang=lang
+            ),
+        )
+
+    @app.post(
+        "/v1/documents/tax-summary",
+        tags=["documents"],
+        openapi_extra=_json_body(HouseholdFile),
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}, "text/html": {}}}},
+    )
+    async def tax_summary(
+        request: Request,
+        year: int = Query(..., ge=1, le=9999, examples=[2026]),
+        format: DocumentFormat = "pdf",
+        lang: DocumentLang = "fr",
+    ) -> Any:
+        """A household's tax summary (récapitulatif fiscal) for one year of a household file
+        (JSON body), as PDF or HTML (the documents extra) — `cesu-rules tax-summary`."""
+        from .documents.summary import tax_summary_document  # noqa: PLC0415
+
+        text = await _body(request, config.max_body)
+        return await _document(
+            text,
+            format,
+            lambda found, report: tax_summary_document(
+                found, report, ruleset, year=year, lang=lang
+            ),
+        )
+
+    async def _document(text: str, kind: str, make: Callable[[Any, Any], Any]) -> Response:
+        from .documents import to_html, to_pdf  # noqa: PLC0415
+        from .household import compute_household, household_from_text  # noqa: PLC0415
+
+        def run() -> bytes:
+            found = household_from_text(text, "the body", is_json=True)
+            document = make(found, compute_household(found, ruleset, source="the body"))
+            return to_pdf(document) if kind == "pdf" else to_html(document).encode()
+
+        body = await compute(run)
+        media = "application/pdf" if kind == "pdf" else "text/html; charset=utf-8"
+        return Response(content=body, media_type=media)
 
     @app.post("/v1/check", tags=["checks"], openapi_extra=_json_body(Case))
     async def check(request: Request) -> Any:

@@ -4,6 +4,7 @@ Urssaf sandbox replaying the published cases, graceful shutdown and a Node clien
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -194,6 +195,40 @@ def test_households_and_checks(server: Server) -> None:
     assert checked["summary"]["passed"] == 1
     invalid = error_of(server.post("/v1/check", {"id": "x"}), 422)
     assert invalid["code"] == "invalid_file"
+
+
+def test_documents_over_http(server: Server) -> None:
+    pytest.importorskip("weasyprint", reason="the documents extra")
+    pypdf = pytest.importorskip("pypdf")
+    household = yaml.safe_load((ROOT / "docs" / "examples" / "household.yaml").read_text())
+    body = json.dumps(household, default=str)
+    pdf = server.post(
+        "/v1/documents/payslip", body, params={"month": "2026-06", "employee": "aide"}
+    )
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["X-Cesu-Ruleset"].startswith(default_ruleset().version)
+    reader = pypdf.PdfReader(io.BytesIO(pdf.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Bulletin de salaire" in text
+    assert "juin 2026" in text
+    html = server.post(
+        "/v1/documents/tax-summary", body, params={"year": 2026, "format": "html", "lang": "en"}
+    )
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert "Tax summary 2026" in html.text
+    assert default_ruleset().hash in html.text
+    missing = error_of(
+        server.post("/v1/documents/payslip", body, params={"month": "2026-03", "employee": "aide"}),
+        422,
+    )
+    assert missing["code"] == "month_not_in_file"
+    wrong = error_of(
+        server.post("/v1/documents/tax-summary", body, params={"year": 2026, "format": "docx"}),
+        422,
+    )
+    assert wrong["code"] == "invalid_parameter"
 
 
 def test_rulesets_and_schemas(server: Server) -> None:
