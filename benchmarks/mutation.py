@@ -33,6 +33,9 @@ from _common import record
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLED = {"killed", "timeout", "caught by type check"}
+# Not in the score: mutants no test reaches, mutmut skips, or a stopped run has not yet tried
+# (reported as such, so a partial run says how partial it is).
+UNSCORED = ("no tests", "skipped", "not checked", "check was interrupted by user")
 
 
 def copy_tracked(target: Path) -> None:
@@ -81,7 +84,7 @@ def summary(found: dict[str, str]) -> tuple[list[str], float]:
 
 
 def _score(counts: collections.Counter[str]) -> float:
-    reached = sum(counts.values()) - counts["no tests"] - counts["skipped"]
+    reached = sum(counts.values()) - sum(counts[s] for s in UNSCORED)
     killed = sum(counts[s] for s in KILLED)
     return 100 * killed / reached if reached else 0.0
 
@@ -91,6 +94,7 @@ def _line(name: str, counts: collections.Counter[str]) -> str:
     return (
         f"{name}: {sum(counts.values())} mutants, {killed} killed, {counts['survived']} "
         f"survived, {counts['no tests']} not reached, score {_score(counts):.1f} %"
+        + (f" ({waiting} not yet run)" if (waiting := counts["not checked"]) else "")
     )
 
 
