@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from .errors import InputError
 from .extras import require
 
 __all__ = [
@@ -401,7 +402,12 @@ class Words:
 
     def __init__(self, lang: str, *, plain: bool = False) -> None:
         if lang not in LANGS:
-            raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+            raise InputError(
+                f"unknown language {lang!r}; choose one of {', '.join(LANGS)}",
+                code="invalid_choice",
+                field="lang",
+                value=lang,
+            )
         self.lang = lang
         self.plain = plain  # plain spaces, for fixed-width text tables
         self._index = 0 if lang == "en" else 1

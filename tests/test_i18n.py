@@ -106,3 +106,22 @@ def test_a_month_axis_is_a_date_axis_in_the_charts_language(
     assert years[-1] >= 2026
     # Amounts on the y axis in the language's digits (French: thin space, no decimals).
     assert any(re.fullmatch(r"\d{3}", t) for t in texts)
+
+
+def test_the_python_api_refuses_with_cesu_rules_errors(tmp_path: Path) -> None:
+    pytest.importorskip("jinja2", reason="the documents extra")
+    from cesu_rules import CesuRulesError  # noqa: PLC0415
+    from cesu_rules.documents import payslip, write  # noqa: PLC0415
+    from cesu_rules.household import load_household  # noqa: PLC0415
+
+    household = load_household(EXAMPLE)
+    with pytest.raises(CesuRulesError) as language:
+        Words("de")
+    assert language.value.code == "invalid_choice"
+    with pytest.raises(CesuRulesError) as kind:
+        write(payslip(household, "2026-06", "aide"), tmp_path / "p.docx")
+    assert kind.value.code == "bad_output_type"
+    with pytest.raises(CesuRulesError) as month:
+        payslip(household, "juin 2026", "aide")
+    assert month.value.code == "invalid_month"
+    assert list(tmp_path.iterdir()) == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..api import default_ruleset
+from ..errors import OutputError
 from ..household import HouseholdFile, compute_household
 from ..rules.loader import Ruleset
 from .model import Document
@@ -58,4 +59,6 @@ def write(document: Document, path: str | Path) -> None:
     elif target.suffix == ".html":
         target.write_text(to_html(document), encoding="utf-8")
     else:
-        raise ValueError(f"{path}: write a {' or '.join(FORMATS)} file")
+        raise OutputError(
+            f"{path}: write a {' or '.join(FORMATS)} file", code="bad_output_type", field=str(path)
+        )
