@@ -197,6 +197,18 @@ def test_households_and_checks(server: Server) -> None:
     assert invalid["code"] == "invalid_file"
 
 
+def test_several_worker_processes_serve_the_same_engine() -> None:
+    workers = Server("--workers", "2", "--max-body", "20000")
+    try:
+        answers = [workers.post("/v1/estimate", REQUEST) for _ in range(6)]
+        assert {a.status_code for a in answers} == {200}
+        assert {a.json()["gross"] for a in answers} == {"153.61"}
+        limited = error_of(workers.post("/v1/estimate", "x" * 30000), 413)
+        assert limited["code"] == "body_too_large"  # the options reached every worker
+    finally:
+        assert workers.stop()
+
+
 def test_documents_over_http(server: Server) -> None:
     pytest.importorskip("weasyprint", reason="the documents extra")
     pypdf = pytest.importorskip("pypdf")

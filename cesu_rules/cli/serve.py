@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 from typing import Any, TextIO
@@ -63,7 +64,7 @@ def app_from_environment() -> Any:
     from ..service import create_app  # noqa: PLC0415
     from . import build_parser  # noqa: PLC0415
 
-    args = build_parser().parse_args(["serve", *os.environ[_CONFIG_VARIABLE].split("\0")])
+    args = build_parser().parse_args(["serve", *json.loads(os.environ[_CONFIG_VARIABLE])])
     return create_app(_config(args))
 
 
@@ -83,7 +84,8 @@ def run(args: argparse.Namespace, argv: list[str], err: TextIO) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     options = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False}
     if args.workers > 1:
-        os.environ[_CONFIG_VARIABLE] = "\0".join(argv[argv.index("serve") + 1 :])
+        # A JSON list: an environment variable cannot hold the NUL a join would need.
+        os.environ[_CONFIG_VARIABLE] = json.dumps(argv[argv.index("serve") + 1 :])
         uvicorn.run(
             "cesu_rules.cli.serve:app_from_environment",
             factory=True,
