@@ -14,7 +14,7 @@ keep-alive connections (a few microseconds a request, so that the figures are th
 Each is run against one worker process and against two. Targets (issue 13, 2-core
 machine): ≥ 1 000 single estimates/s, p99 ≤ 10 ms at 200 requests/s, ≥ 100 000 estimates/s
 through the array endpoint, zero errors and stable memory over a 10-minute soak.
-Run: ``python benchmarks/bench_service.py [--soak 600] [--workers 1,2] [--record]``.
+Run: ``python benchmarks/bench_service.py [--soak 600] [--workers 1,2] [--soak-only] [--record]``.
 """
 
 from __future__ import annotations
@@ -193,23 +193,12 @@ def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
 
 
-def measure(workers: int, soak: float) -> list[str]:
+def measure(workers: int, soak: float, *, soak_only: bool = False) -> list[str]:
     server = Server(workers)
     label = f"{workers} worker{'s' if workers > 1 else ''}"
     try:
         asyncio.run(throughput(server.port, 3))  # warm every worker
-        rate, errors = asyncio.run(throughput(server.port, 20))
-        lines = [f"{label}: {rate:,.0f} single estimates/s (32 connections, 20 s, {errors} errors)"]
-        latencies, errors = asyncio.run(fixed_rate(server.port, 200, 30))
-        lines.append(
-            f"{label}: at 200 requests/s for 30 s: p50 {pct(latencies, 0.5):.1f} ms, "
-            f"p99 {pct(latencies, 0.99):.1f} ms, worst {max(latencies) * 1000:.1f} ms, "
-            f"{errors} errors"
-        )
-        lines.append(
-            f"{label}: /v1/estimates, 100,000 estimates a request (columns): "
-            f"{asyncio.run(array(server.port, 100_000)):,.0f} estimates/s"
-        )
+        lines = [] if soak_only else speed(server.port, label)
         if soak:
             before = server.rss_mb()
             latencies, errors = asyncio.run(fixed_rate(server.port, 200, soak))
@@ -226,15 +215,35 @@ def measure(workers: int, soak: float) -> list[str]:
         server.stop()
 
 
+def speed(port: int, label: str) -> list[str]:
+    """Throughput, latency at 200 requests/s and the array endpoint."""
+    rate, errors = asyncio.run(throughput(port, 20))
+    lines = [f"{label}: {rate:,.0f} single estimates/s (32 connections, 20 s, {errors} errors)"]
+    latencies, errors = asyncio.run(fixed_rate(port, 200, 30))
+    lines.append(
+        f"{label}: at 200 requests/s for 30 s: p50 {pct(latencies, 0.5):.1f} ms, "
+        f"p99 {pct(latencies, 0.99):.1f} ms, worst {max(latencies) * 1000:.1f} ms, "
+        f"{errors} errors"
+    )
+    lines.append(
+        f"{label}: /v1/estimates, 100,000 estimates a request (columns): "
+        f"{asyncio.run(array(port, 100_000)):,.0f} estimates/s"
+    )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--soak", type=float, default=60.0, help="seconds (600 for the record)")
+    parser.add_argument(
+        "--soak-only", action="store_true", help="only the soak (errors and memory over time)"
+    )
     parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
     args = parser.parse_args()
     lines: list[str] = []
     for workers in (int(w) for w in args.workers.split(",")):
-        lines += measure(workers, args.soak)
+        lines += measure(workers, args.soak, soak_only=args.soak_only)
     lines.append(f"machine load while measuring: {os.getloadavg()[0]:.2f} (1-minute average)")
     if args.record:
         record("bench_service.py", lines)
