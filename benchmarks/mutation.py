@@ -86,7 +86,7 @@ def summary(found: dict[str, str]) -> tuple[list[str], float]:
 def _score(counts: collections.Counter[str]) -> float:
     reached = sum(counts.values()) - sum(counts[s] for s in UNSCORED)
     killed = sum(counts[s] for s in KILLED)
-    return 100 * killed / reached if reached else 0.0
+    return 100 * killed / reached if reached else float("nan")
 
 
 def _line(name: str, counts: collections.Counter[str]) -> str:
