@@ -17,16 +17,18 @@ from ..calc.notes import first_sentence, used_values
 from ..calc.plan import LineSpec
 from ..errors import InputError
 from ..household import Employee, HouseholdFile
-from ..i18n import Words
+from ..i18n import EXEMPTION_LABELS, Words
 from ..rules.loader import Ruleset
 from ..rules.snapshot import Choice, LineRule
 
 __all__ = [
     "Block",
     "Document",
+    "Figures",
     "Row",
     "Table",
     "assumptions",
+    "employer_block",
     "engine",
     "find_employee",
     "given",
@@ -89,6 +91,32 @@ def engine() -> str:
     from .. import __version__  # noqa: PLC0415 - the package's own version
 
     return __version__
+
+
+class Figures(dict[str, Decimal]):
+    """Every amount a document shows, by name: :meth:`shown` records one and writes it."""
+
+    def __init__(self, words: Words) -> None:
+        super().__init__()
+        self.words = words
+
+    def shown(self, name: str, value: Decimal) -> str:
+        self[name] = value
+        return self.words.money(value)
+
+
+def employer_block(w: Words, household: HouseholdFile, title: str) -> Block:
+    """The employer's identity (the household of the file) under ``title``."""
+    info = household.household
+    return Block(
+        w(title),
+        (
+            (w("doc_name"), given(w, info.name)),
+            (w("doc_address"), given(w, info.address)),
+            (w("doc_cesu_employer"), given(w, info.cesu_number)),
+            (w("doc_exemption"), w.label(EXEMPTION_LABELS, info.exemption)),
+        ),
+    )
 
 
 def find_employee(household: HouseholdFile, employee: str) -> Employee:

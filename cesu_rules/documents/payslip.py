@@ -15,7 +15,19 @@ from ..i18n import ACTIVITY_LABELS, EXEMPTION_LABELS, FIGURE_LABELS, TERRITORY_L
 from ..numbers import parse_month
 from ..report import contribution_rows
 from ..rules.loader import Ruleset
-from .model import Block, Document, Row, Table, assumptions, engine, find_employee, given, minus
+from .model import (
+    Block,
+    Document,
+    Figures,
+    Row,
+    Table,
+    assumptions,
+    employer_block,
+    engine,
+    find_employee,
+    given,
+    minus,
+)
 
 __all__ = ["payslip_document"]
 
@@ -133,24 +145,11 @@ def payslip_document(
         )
     e = found[employee]
     money = w.money
-    info = household.household
     year, number = int(month[:4]), int(month[5:7])
     last_day = calendar.monthrange(year, number)[1]
-    figures: dict[str, Decimal] = {}
-
-    def shown(name: str, value: Decimal) -> str:
-        figures[name] = value
-        return money(value)
-
-    employer = Block(
-        w("doc_employer"),
-        (
-            (w("doc_name"), given(w, info.name)),
-            (w("doc_address"), given(w, info.address)),
-            (w("doc_cesu_employer"), given(w, info.cesu_number)),
-            (w("doc_exemption"), w.label(EXEMPTION_LABELS, e.exemption_case)),
-        ),
-    )
+    figures = Figures(w)
+    shown = figures.shown
+    employer = employer_block(w, household, "doc_employer")
     staff = Block(
         w("doc_employee"),
         (

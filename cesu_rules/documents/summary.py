@@ -8,18 +8,18 @@ from ..calc.estimate import Estimate
 from ..calc.rounding import ZERO
 from ..errors import InputError
 from ..household import HouseholdFile, HouseholdReport, YearSummary
-from ..i18n import ACTIVITY_LABELS, EXEMPTION_LABELS, Words
+from ..i18n import ACTIVITY_LABELS, Words
 from ..rules.loader import Ruleset
 from ..rules.snapshot import rules_at
 from .model import (
-    Block,
     Document,
+    Figures,
     Row,
     Table,
     assumptions,
+    employer_block,
     engine,
     find_employee,
-    given,
     minus,
 )
 
@@ -54,21 +54,9 @@ def tax_summary_document(
     summary = _find_year(report, year)
     money = w.money
     info = household.household
-    figures: dict[str, Decimal] = {}
-
-    def shown(name: str, value: Decimal) -> str:
-        figures[name] = value
-        return money(value)
-
-    identity = Block(
-        w("doc_household"),
-        (
-            (w("doc_name"), given(w, info.name)),
-            (w("doc_address"), given(w, info.address)),
-            (w("doc_cesu_employer"), given(w, info.cesu_number)),
-            (w("doc_exemption"), w.label(EXEMPTION_LABELS, info.exemption)),
-        ),
-    )
+    figures = Figures(w)
+    shown = figures.shown
+    identity = employer_block(w, household, "doc_household")
     chosen = [m for m in report.months if m.month[:4] == str(year)]
     rows = []
     for person in household.employees:
