@@ -1,0 +1,165 @@
+"""The input checks at their exact edges, in the batch engine and the scalar estimate alike.
+
+Each case is one row at a boundary of a check (the smallest quantity, a value equal to a
+limit, a cent either side of the legal minimum) with the refusal it must get, or none. The
+rows are run in a batch of one month (one plan: the stack's scalar branch) and mixed with a
+row of another month and territory (several plans: the per-row branch), and every row must
+also agree with the scalar estimate, code and message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cesu_rules import default_ruleset, plan_of
+
+from .differential import batch_of, differences
+
+pytest.importorskip("numpy")
+pytest.importorskip("pyarrow")
+
+MONTH, TERRITORY = "2026-01", "metropole"
+
+
+def _cents(value: int) -> str:
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def _cases() -> list[tuple[str, dict[str, str], str | None]]:
+    plan = plan_of(default_ruleset(), MONTH, TERRITORY)
+    excluded, included = plan.minimum
+    net_excluded = plan.minimum_net[0]
+    return [
+        ("a hundredth of an hour is worked time", {"hours": "0.01", "net_hourly": "15.00"}, None),
+        ("no hours", {"hours": "0", "net_hourly": "15.00"}, "hours_not_positive"),
+        (
+            "a cent an hour is a wage, below the minimum",
+            {"hours": "10", "net_hourly": "0.01"},
+            "below_minimum_wage",
+        ),
+        ("a zero wage", {"hours": "10", "net_hourly": "0"}, "hourly_wage_out_of_range"),
+        ("a zero gross", {"hours": "10", "gross_hourly": "0"}, "hourly_wage_out_of_range"),
+        (
+            "an hourly wage of 1 000 € is refused",
+            {"hours": "10", "gross_hourly": "1000.00"},
+            "hourly_wage_out_of_range",
+        ),
+        ("a cent under 1 000 € is accepted", {"hours": "10", "gross_hourly": "999.99"}, None),
+        ("a zero monthly net", {"hours": "10", "net_monthly": "0"}, "net_monthly_out_of_range"),
+        (
+            "a monthly net of exactly 1 000 € an hour",
+            {"hours": "10", "net_monthly": "10000.00"},
+            "net_monthly_out_of_range",
+        ),
+        ("a cent under 1 000 € an hour", {"hours": "10", "net_monthly": "9999.99"}, None),
+        (
+            "a monthly net for a hundredth of an hour (15 € an hour)",
+            {"hours": "0.01", "net_monthly": "0.15"},
+            None,
+        ),
+        (
+            "paid-leave hours equal to the hours",
+            {
+                "hours": "10",
+                "net_hourly": "15.00",
+                "paid_leave": "excluded",
+                "paid_leave_hours": "10",
+            },
+            None,
+        ),
+        (
+            "paid-leave hours above the hours",
+            {
+                "hours": "10",
+                "net_hourly": "15.00",
+                "paid_leave": "excluded",
+                "paid_leave_hours": "10.01",
+            },
+            "leave_hours_out_of_range",
+        ),
+        (
+            "a hundredth of a paid-leave hour with the uplift",
+            {
+                "hours": "10",
+                "net_hourly": "15.00",
+                "paid_leave": "included",
+                "paid_leave_hours": "0.01",
+            },
+            "leave_hours_with_uplift",
+        ),
+        (
+            "a PAS rate of exactly 100 %",
+            {"hours": "10", "net_hourly": "15.00", "pas_rate": "100.00"},
+            None,
+        ),
+        (
+            "a PAS rate above 100 %",
+            {"hours": "10", "net_hourly": "15.00", "pas_rate": "100.01"},
+            "pas_rate_out_of_range",
+        ),
+        (
+            "the SMIC as gross, paid leave apart",
+            {"hours": "10", "gross_hourly": _cents(excluded), "paid_leave": "excluded"},
+            None,
+        ),
+        (
+            "a cent under the SMIC, paid leave apart",
+            {"hours": "10", "gross_hourly": _cents(excluded - 1), "paid_leave": "excluded"},
+            "below_minimum_wage",
+        ),
+        (
+            "the SMIC without the uplift when paid leave is included",
+            {"hours": "10", "gross_hourly": _cents(excluded), "paid_leave": "included"},
+            "below_minimum_wage",
+        ),
+        (
+            "110 % of the SMIC, paid leave included",
+            {"hours": "10", "gross_hourly": _cents(included), "paid_leave": "included"},
+            None,
+        ),
+        (
+            "the minimum net, paid leave apart",
+            {"hours": "10", "net_hourly": _cents(net_excluded), "paid_leave": "excluded"},
+            None,
+        ),
+        (
+            "a cent under the minimum net",
+            {"hours": "10", "net_hourly": _cents(net_excluded - 1), "paid_leave": "excluded"},
+            "below_minimum_wage",
+        ),
+        (
+            "the minimum net as a monthly net over 151.67 hours",
+            {
+                "hours": "151.67",
+                "net_monthly": _cents(net_excluded * 15167 // 100 + 1),
+                "paid_leave": "excluded",
+            },
+            None,
+        ),
+    ]
+
+
+CASES = _cases()
+
+
+def _rows(other: bool) -> list[dict[str, Any]]:
+    rows = [{"month": MONTH, "territory": TERRITORY, **row} for _, row, _ in CASES]
+    if other:  # a second plan in the batch
+        rows.append(
+            {"month": "2025-06", "territory": "reunion", "hours": "10", "net_hourly": "11.00"}
+        )
+    return rows
+
+
+@pytest.mark.parametrize("other", [False, True], ids=["one plan", "several plans"])
+def test_each_check_at_its_edge(other: bool) -> None:
+    rows = _rows(other)
+    result = batch_of(rows, default_ruleset())
+    codes = result.error_codes().to_pylist()[: len(CASES)]
+    expected = [code or "" for _, _, code in CASES]
+    assert dict(zip([name for name, _, _ in CASES], codes, strict=True)) == dict(
+        zip([name for name, _, _ in CASES], expected, strict=True)
+    )
+    assert differences(rows, default_ruleset(), result) == []
