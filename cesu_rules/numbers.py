@@ -213,6 +213,21 @@ def parse_month(value: object, *, field: str = "month") -> date:
 _PARSED: dict[str, date] = {}
 
 
+def parse_year(value: object, *, field: str = "year") -> int:
+    """A calendar year written with four digits (``"2026"``), or given as an int."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return value
+    text = value.strip(BLANKS) if isinstance(value, str) else str(value)
+    if len(text) == 4 and text.isascii() and text.isdigit() and text[0] != "0":
+        return int(text)
+    raise InputError(
+        f"{field}: {shown(text)} is not a year; write it with four digits, such as 2026",
+        code="invalid_year",
+        field=field,
+        value=text,
+    )
+
+
 def parse_bool(value: object, *, field: str) -> bool:
     """A yes/no value: a bool, or the text true/false, yes/no, 1/0 (any case)."""
     if isinstance(value, bool):

@@ -370,16 +370,16 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
     ) -> Any:
         """An employee's payslip for one month of a household file (JSON body), as PDF or
         HTML (the documents extra) — `cesu-rules payslip`."""
-        from .documents.payslip import payslip_document  # noqa: PLC0415
+        from .documents import payslip as make  # noqa: PLC0415
         from .numbers import parse_month  # noqa: PLC0415
 
+        parse_month(month, field="month")  # refused before the body is read
         text = await _body(request, config.max_body)
-        chosen = f"{parse_month(month, field='month'):%Y-%m}"
         return await _document(
             text,
             format,
-            lambda found, report: payslip_document(
-                found, report, ruleset, month=chosen, employee=employee, lang=lang
+            lambda found: make(
+                found, month, employee, lang=lang, ruleset=ruleset, source="the body"
             ),
         )
 
@@ -392,31 +392,29 @@ def create_app(config: ServiceConfig) -> Any:  # noqa: PLR0915 - the routes, in 
     )
     async def tax_summary(
         request: Request,
-        year: int = Query(..., ge=1, le=9999, examples=[2026]),
+        year: str = Query(..., examples=["2026"]),
         format: DocumentFormat = "pdf",
         lang: DocumentLang = "fr",
     ) -> Any:
         """A household's tax summary (récapitulatif fiscal) for one year of a household file
         (JSON body), as PDF or HTML (the documents extra) — `cesu-rules tax-summary`."""
-        from .documents.summary import tax_summary_document  # noqa: PLC0415
+        from .documents import tax_summary as make  # noqa: PLC0415
+        from .numbers import parse_year  # noqa: PLC0415
 
+        parse_year(year)  # refused before the body is read
         text = await _body(request, config.max_body)
         return await _document(
             text,
             format,
-            lambda found, report: tax_summary_document(
-                found, report, ruleset, year=year, lang=lang
-            ),
+            lambda found: make(found, year, lang=lang, ruleset=ruleset, source="the body"),
         )
 
-    async def _document(text: str, kind: str, make: Callable[[Any, Any], Any]) -> Response:
-        from .documents import to_html, to_pdf  # noqa: PLC0415
-        from .household import compute_household, household_from_text  # noqa: PLC0415
+    async def _document(text: str, kind: str, make: Callable[[Any], Any]) -> Response:
+        from .documents import render  # noqa: PLC0415
+        from .household import household_from_text  # noqa: PLC0415
 
         def run() -> bytes:
-            found = household_from_text(text, "the body", is_json=True)
-            document = make(found, compute_household(found, ruleset, source="the body"))
-            return to_pdf(document) if kind == "pdf" else to_html(document).encode()
+            return render(make(household_from_text(text, "the body", is_json=True)), kind)
 
         body = await compute(run)
         media = "application/pdf" if kind == "pdf" else "text/html; charset=utf-8"

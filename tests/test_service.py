@@ -241,6 +241,16 @@ def test_documents_over_http(server: Server) -> None:
         422,
     )
     assert wrong["code"] == "invalid_parameter"
+    # The year and the month are read by the CLI's own parsers: the same codes and messages.
+    year = error_of(server.post("/v1/documents/tax-summary", body, params={"year": "26"}), 422)
+    assert (year["code"], year["field"], year["value"]) == ("invalid_year", "year", "26")
+    assert "four digits, such as 2026" in year["message"]
+    month = error_of(
+        server.post("/v1/documents/payslip", body, params={"month": "2026-6", "employee": "aide"}),
+        422,
+    )
+    assert (month["code"], month["value"]) == ("invalid_month", "2026-6")
+    assert "write it 2026-06" in month["message"]
 
 
 def test_rulesets_and_schemas(server: Server) -> None:

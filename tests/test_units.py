@@ -16,6 +16,7 @@ from cesu_rules import (
     estimate,
     plan_of,
 )
+from cesu_rules.numbers import parse_year
 from cesu_rules.reform import ReformError, apply_reform, with_values
 from cesu_rules.report import render_estimate
 from cesu_rules.rules.snapshot import rules_at
@@ -229,3 +230,21 @@ def test_a_refusal_carries_its_field_and_value_as_data() -> None:
         estimate("2024-04", hours="208.50", net_hourly="12.00")
     assert caught.value.message.startswith("hours 208.5 exceed the legal maximum of 208 hours")
     assert (caught.value.field, caught.value.value) == ("hours", "208.5")
+
+
+# ---------------------------------------------------------------------------------------------
+# The year parser (tax summaries, in the CLI and the service alike)
+
+
+@pytest.mark.parametrize("given", ["2026", " 2026 ", 2026])
+def test_a_year_is_four_digits(given: object) -> None:
+    assert parse_year(given) == 2026
+
+
+@pytest.mark.parametrize("given", ["26", "0999", "20 26", "２０２６", "2026.0", True, 99999, 999])
+def test_anything_else_is_not_a_year(given: object) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_year(given, field="--year")
+    assert caught.value.code == "invalid_year"
+    assert caught.value.message.startswith("--year: ")
+    assert caught.value.message.endswith("write it with four digits, such as 2026")

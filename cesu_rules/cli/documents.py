@@ -13,8 +13,6 @@ from ._common import EXIT_OK, add_json_option, add_lang_option, add_rulesets_opt
 
 __all__ = ["add_parsers", "run_payslip", "run_tax_summary"]
 
-_FORMATS = (".pdf", ".html")
-
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -55,19 +53,17 @@ def add_parsers(commands: Any) -> None:
 
 
 def _write(args: argparse.Namespace, out: TextIO, stdin: TextIO, make: Any) -> int:
-    from ..documents import to_html, to_pdf  # noqa: PLC0415 - the documents extra, on use
-    from ..household import compute_household, load_household  # noqa: PLC0415
+    """Check the output, read the household, make the document (``make(household,
+    ruleset)``) and write it whole."""
+    from ..documents import FORMATS, render  # noqa: PLC0415 - the documents extra, on use
+    from ..household import load_household  # noqa: PLC0415
 
     with outputs([args.file]) as files:
-        target = files.target(args.out, suffixes=_FORMATS)
+        target = files.target(args.out, suffixes=FORMATS)
         household = load_household(args.file, stdin)
         ruleset, _ = rulesets_for(args)
-        report = compute_household(household, ruleset, source=args.file)
-        document = make(household, report, ruleset)
-        if args.out.endswith(".pdf"):
-            target.write_bytes(to_pdf(document))
-        else:
-            target.write_text(to_html(document), encoding="utf-8")
+        document = make(household, ruleset)
+        target.write_bytes(render(document, "pdf" if args.out.endswith(".pdf") else "html"))
     if args.json:
         written = {
             "written": args.out,
@@ -80,37 +76,35 @@ def _write(args: argparse.Namespace, out: TextIO, stdin: TextIO, make: Any) -> i
 
 
 def run_payslip(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..documents.payslip import payslip_document  # noqa: PLC0415
+    from ..documents import payslip  # noqa: PLC0415
     from ..numbers import parse_month  # noqa: PLC0415
 
-    month = f"{parse_month(args.month, field='month'):%Y-%m}"
+    parse_month(args.month, field="month")  # a bad month is refused before any work
     return _write(
         args,
         out,
         stdin,
-        lambda household, report, ruleset: payslip_document(
-            household, report, ruleset, month=month, employee=args.employee, lang=args.lang
+        lambda household, ruleset: payslip(
+            household,
+            args.month,
+            args.employee,
+            lang=args.lang,
+            ruleset=ruleset,
+            source=args.file,
         ),
     )
 
 
 def run_tax_summary(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    from ..documents.summary import tax_summary_document  # noqa: PLC0415
-    from ..errors import InputError  # noqa: PLC0415
+    from ..documents import tax_summary  # noqa: PLC0415
+    from ..numbers import parse_year  # noqa: PLC0415
 
-    text = args.year
-    if not (len(text) == 4 and text.isascii() and text.isdigit()):
-        raise InputError(
-            f"--year: {text!r} is not a year; write it with four digits, such as 2026",
-            code="invalid_year",
-            field="year",
-            value=text,
-        )
+    parse_year(args.year, field="--year")  # a bad year is refused before any work
     return _write(
         args,
         out,
         stdin,
-        lambda household, report, ruleset: tax_summary_document(
-            household, report, ruleset, year=int(text), lang=args.lang
+        lambda household, ruleset: tax_summary(
+            household, args.year, lang=args.lang, ruleset=ruleset, source=args.file
         ),
     )
