@@ -201,12 +201,12 @@ def test_exact_gross_v_is_exact_gross_on_each_segment(
 ) -> None:
     plans, which, gross = case
     stack = stack_plans(plans)
-    # Nets on and around each segment's end, and anywhere.
+    # Nets on each segment's end, just past it, and anywhere.
     nets = []
     for i, w in enumerate(which.tolist()):
         p = plans[w]
-        e0, e1 = p.net_ends
-        nets.append([e0 * scale // p.unit, e1 * scale // p.unit, int(gross[i]) * scale // 2][i % 3])
+        e0, e1 = (e * scale // p.unit for e in p.net_ends)
+        nets.append([e0, e0 + 1, e1, e1 + 1, int(gross[i]) * scale // 2][i % 5])
     x = np.array(nets, dtype=np.int64)
     num, free = exact_gross_v(stack, which, x, scale)
     for i, w in enumerate(which.tolist()):

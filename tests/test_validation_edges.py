@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cesu_rules import default_ruleset, plan_of
+from cesu_rules import InputError, default_ruleset, estimate, plan_of
 
 from .differential import batch_of, differences
 
@@ -162,4 +162,36 @@ def test_each_check_at_its_edge(other: bool) -> None:
     assert dict(zip([name for name, _, _ in CASES], codes, strict=True)) == dict(
         zip([name for name, _, _ in CASES], expected, strict=True)
     )
+    assert differences(rows, default_ruleset(), result) == []
+
+
+def test_a_wage_below_the_minimum_names_the_wage_given() -> None:
+    net = plan_of(default_ruleset(), MONTH, TERRITORY).minimum_net[0] - 1
+    with pytest.raises(InputError) as caught:
+        estimate(MONTH, hours="10", net_hourly=_cents(net), paid_leave="excluded")
+    error = caught.value
+    assert (error.code, error.field, error.value) == ("below_minimum_wage", "net_hourly", "9.38")
+
+
+@pytest.mark.parametrize("territory", ["metropole", "alsace_moselle", "reunion"])
+def test_declared_nets_on_every_segment_of_the_inverse(territory: str) -> None:
+    """Monthly nets at the end of each segment of the net → gross inverse (the gross at the
+    PSS and at 4 PSS), a cent either side, and far above: the batch equals the scalar path."""
+    plan = plan_of(default_ruleset(), MONTH, territory)
+    nets = [e // plan.unit + d for e in plan.net_ends for d in (-1, 0, 1, 2)] + [3_000_000]
+    rows = [
+        {
+            "month": MONTH,
+            "territory": territory,
+            "hours": "200",
+            "net_monthly": _cents(net),
+            "paid_leave": "excluded",
+        }
+        for net in nets
+    ]
+    result = batch_of(rows, default_ruleset())
+    assert result.error_codes().to_pylist() == [""] * len(rows)
+    gross = result.values["gross"].tolist()
+    assert gross[1] <= plan.pss < gross[3]  # the first end is the PSS
+    assert gross[5] <= 4 * plan.pss < gross[7]  # the second, 4 PSS
     assert differences(rows, default_ruleset(), result) == []
