@@ -77,8 +77,6 @@ class PlanStack:
         self.advance_rate = column(
             [-1 if p.advance_rate is None else p.advance_rate for p in plans]
         )
-        self.pas_applies = np.array([p.pas_applies for p in plans], dtype=bool)
-        self.non_resident = np.array([p.non_resident for p in plans], dtype=bool)
         self.inversion = tuple(p.inversion for p in plans)
         self.totals = tuple(p.totals for p in plans)
         self.employee = _Slots(np, plans, "employee", rate_den, share_den)
