@@ -12,7 +12,10 @@ Also measured, in the same run:
   20 contribution lines each rounded half-up, a PAS bracket) on the same chunks — the limit;
 * the scalar loop (``cesu_rules.estimate`` on 20 000 rows) and the batch speed-up;
 * a 10-million-row ``simulate`` grid compared against a reform, written to Parquet;
-* the Dask engine on a LocalCluster of two worker processes (1 million rows).
+* the Dask engine on a LocalCluster of two worker processes (1 million rows);
+* the input/output floor: reading 1 million input rows and writing their 1 million output
+  rows with the engine's own writer options, nothing computed; the writer (pyarrow encodes
+  one file's column chunks on one thread) caps what end to end can reach on this machine.
 
 Targets (issue 12): compute ≥ 5 M rows/s, end to end ≥ 2 M rows/s from and to Parquet and
 ≥ 1 M rows/s for CSV, peak memory ≤ 500 MB at every size.
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -202,6 +206,43 @@ def compute_only() -> list[str]:
     ]
 
 
+def io_floor(folder: Path) -> list[str]:
+    """Seconds to read 1 M input rows and to write their output rows, each best of 3, with
+    the writer options of ``cesu-rules batch`` (tables.parquet_options), no computing."""
+    from cesu_rules.stream import compute_table  # noqa: PLC0415
+    from cesu_rules.tables import parquet_options  # noqa: PLC0415
+
+    rows = 1_000_000
+    source = folder / "floor-in.parquet"
+    pq.write_table(cases(rows, seed=7), source, row_group_size=256_000)
+    out = compute_table(pq.read_table(source))
+    figures: dict[str, float] = {}
+    actions: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("read Parquet", lambda: pq.read_table(source)),
+        (
+            "write Parquet",
+            lambda: pq.write_table(
+                out, folder / "floor-out.parquet", **parquet_options(out.column_names)
+            ),
+        ),
+        ("write CSV", lambda: pcsv.write_csv(out, folder / "floor-out.csv")),
+    )
+    for name, action in actions:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            action()
+            best = min(best, time.perf_counter() - start)
+        figures[name] = best
+    return [
+        f"input/output floor, {rows:,} rows, nothing computed, best of 3: read Parquet "
+        f"{figures['read Parquet']:.2f} s, write the output as Parquet "
+        f"{figures['write Parquet']:.2f} s, as CSV {figures['write CSV']:.2f} s: the one-thread "
+        f"writer alone caps end to end at {rows / figures['write Parquet'] / 1e6:.2f} M rows/s "
+        f"to Parquet and {rows / figures['write CSV'] / 1e6:.2f} M rows/s to CSV here"
+    ]
+
+
 def simulate_grid(folder: Path) -> list[str]:
     scenario = folder / "grid.yaml"
     scenario.write_text(
@@ -255,7 +296,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000000,10000000,50000000")
     parser.add_argument("--workdir", type=Path, help="where the (large) files go")
-    parser.add_argument("--skip", default="", help="comma list of: e2e,compute,simulate,dask")
+    parser.add_argument("--skip", default="", help="comma list of: compute,io,e2e,simulate,dask")
     parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -266,6 +307,9 @@ def main() -> None:
         if "compute" not in skip:
             lines += compute_only()
             print("\n".join(lines), flush=True)
+        if "io" not in skip:
+            lines += io_floor(folder)
+            print(lines[-1], flush=True)
         if "e2e" not in skip:
             lines += end_to_end(folder, sizes)
         if "simulate" not in skip:
