@@ -103,6 +103,23 @@ def test_the_shared_cap_is_never_exceeded_and_order_does_not_matter(
     assert dict(again.estimates) == dict(first.estimates)
 
 
+def test_the_ranges_keep_each_employees_share_of_a_binding_cap() -> None:
+    """Under each candidate value (the ranges), an employee's exemption stays its share of
+    the household's cap: the cap binds, so no candidate moves the exemption."""
+    work = [
+        {"employee": "a", "hours": 100, "net_hourly": "14.00"},
+        {"employee": "b", "hours": 80, "net_hourly": "13.00"},
+    ]
+    month = compute_household(household(work, month="2024-01")).months[0]
+    assert month.exemption_cap is not None
+    assert month.exempted_before_cap > month.exemption_cap  # the cap binds
+    assert month.total("exemption") == month.exemption_cap
+    for _, e in month.estimates:
+        moved = {r.figure for r in e.ranges}
+        assert "employer_total" in moved  # candidates were tried
+        assert "exemption" not in moved
+
+
 def test_uncapped_cases_exempt_every_employee_fully() -> None:
     work = [
         {"employee": "a", "hours": 150, "net_hourly": "14.00"},

@@ -25,7 +25,7 @@ from cesu_rules.calc.contributions import (
     side_sums_v,
     sums_of_cents,
 )
-from cesu_rules.calc.plan import MonthPlan
+from cesu_rules.calc.plan import MonthPlan, _slopes
 from cesu_rules.calc.relief import EXEMPTION_CODES, relief, relief_v, share_cap
 from cesu_rules.calc.stack import PlanStack, stack_plans
 from cesu_rules.calc.tax import tax, tax_v
@@ -179,6 +179,25 @@ def test_side_sums_are_the_sums_of_the_rounded_lines(
         got = side_sums_v(stack, side, which, base)
         for mine, theirs in zip(got, expected, strict=True):
             assert mine.tolist() == theirs.tolist()
+
+
+def test_each_base_counts_in_the_slope_of_its_segments() -> None:
+    """dE/dG by segment (below the PSS, up to 4 PSS, above): a line on the gross counts on
+    all three, one capped at the PSS on the first, at 4 PSS on the first two, the CSG base
+    its share up to 4 PSS and the whole gross above."""
+    p = plan(6)
+    line = p.employee[0]
+    rate, num, den = line.rate_num, p.share_num, p.share_den
+    expected = {
+        0: (rate * den, rate * den, rate * den),
+        1: (rate * den, 0, 0),
+        2: (rate * den, rate * den, 0),
+        3: (rate * num, rate * num, rate * den),
+    }
+    for base, slopes in expected.items():
+        assert _slopes([dataclasses.replace(line, base=base)], num, den) == slopes
+    both = [dataclasses.replace(line, base=1), dataclasses.replace(line, base=2)]
+    assert _slopes(both, num, den) == (2 * rate * den, rate * den, 0)
 
 
 def test_the_csg_base_stops_at_four_pss() -> None:
