@@ -138,7 +138,28 @@ def _cases() -> list[tuple[str, dict[str, str], str | None]]:
             },
             None,
         ),
+        (
+            "aids equal to the expense",
+            {"hours": "10", "net_hourly": "15.00", "paid_leave": "excluded", "aids": _expense()},
+            None,
+        ),
+        (
+            "aids a cent above the expense",
+            {
+                "hours": "10",
+                "net_hourly": "15.00",
+                "paid_leave": "excluded",
+                "aids": _cents(int(_expense().replace(".", "")) + 1),
+            },
+            "aids_above_expense",
+        ),
     ]
+
+
+def _expense() -> str:
+    """The month's expense (net and contributions) of 10 hours at 15.00 € net."""
+    found = estimate(MONTH, hours="10", net_hourly="15.00", paid_leave="excluded").total_cost
+    return f"{found:.2f}"
 
 
 CASES = _cases()
