@@ -29,6 +29,7 @@ from cesu_rules.calc.plan import MonthPlan, _slopes
 from cesu_rules.calc.relief import EXEMPTION_CODES, relief, relief_v, share_cap
 from cesu_rules.calc.stack import PlanStack, stack_plans
 from cesu_rules.calc.tax import tax, tax_v
+from cesu_rules.calc.validation import check_inputs_v
 from cesu_rules.calc.wage import exact_gross, exact_gross_v, search_gross
 
 np = pytest.importorskip("numpy")
@@ -420,3 +421,41 @@ def test_aids_reduce_the_advance_and_the_credit() -> None:
     # A personal rate of 0 % withholds nothing, whatever the grid says.
     assert full.pas_rate == 0
     assert full.pas == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+@pytest.mark.parametrize("alone", [True, False], ids=["one plan", "two plans"])
+def test_check_inputs_v_takes_the_minimum_of_each_rows_paid_leave_mode(alone: bool) -> None:
+    """The minimum-wage check of the vector path, on a stack of one plan (its scalar branch)
+    and of two: each row compared with the SMIC or 110 % of it by its paid-leave mode, a
+    gross given as is, a net hourly near the minimum inverted exactly."""
+    p = plan(6)
+    stack = PlanStack([p] if alone else [p, plan(0)])
+    (smic, uplifted), (net_min, net_min_uplifted) = p.minimum, p.minimum_net
+    rows = [  # (gross hourly, net hourly, paid leave included, refused)
+        (smic, -1, False, False),
+        (smic - 1, -1, False, True),
+        (smic, -1, True, True),
+        (uplifted, -1, True, False),
+        (-1, net_min, False, False),
+        (-1, net_min - 1, False, True),
+        (-1, net_min, True, True),  # above the safe net apart, under it with the uplift
+        (-1, net_min_uplifted, True, False),
+        (-1, net_min_uplifted - 1, True, True),
+    ]
+    n = len(rows)
+    cols = {
+        "hours": np.full(n, 1000),
+        "gross_hourly": np.array([r[0] for r in rows]),
+        "net_hourly": np.array([r[1] for r in rows]),
+        "net_monthly": np.full(n, -1),
+        "paid_leave_hours": np.zeros(n, dtype=np.int64),
+        "pas_rate": np.full(n, -1),
+        "included": np.array([r[2] for r in rows]),
+    }
+    found = check_inputs_v(stack, np.zeros(n, dtype=np.int64), cols, np.full(n, -1))
+    assert (found["codes"] >= 0).tolist() == [r[3] for r in rows]
+    assert found["minimum"].tolist() == [uplifted if r[2] else smic for r in rows]
