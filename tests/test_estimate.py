@@ -17,7 +17,10 @@ from cesu_rules import (
     plan_of,
 )
 from cesu_rules.calc.contributions import allocate, half_up
+from cesu_rules.calc.inputs import read_inputs
+from cesu_rules.calc.notes import used_values, uses_grid
 from cesu_rules.calc.tax import taux_neutre
+from cesu_rules.reform import apply_reform
 
 D = Decimal
 
@@ -345,3 +348,70 @@ def test_the_health_at_work_contribution_at_its_cap(gross_hourly: str, cst: str)
     # 180.00 € (4.86 exactly). Just under the cap the cent depends on the totals policy.
     r = estimate("2025-03", hours=10, gross_hourly=gross_hourly, paid_leave="excluded")
     assert amounts(r, "employer")["sante_au_travail"] == D(cst)
+
+
+@pytest.mark.parametrize("inversion", ["monthly", "hourly"])
+@pytest.mark.parametrize("totals", ["each_line", "total_then_lines"])
+def test_lines_add_up_to_the_totals_under_every_rounding_policy(
+    inversion: str, totals: str
+) -> None:
+    ruleset = apply_reform(
+        f"label: {inversion} {totals}\noverrides:\n"
+        f"  politiques/arrondi/inversion:\n    - {{from: 2019-01-01, choice: {inversion}}}\n"
+        f"  politiques/arrondi/totaux:\n    - {{from: 2019-01-01, choice: {totals}}}\n",
+        default_ruleset(),
+    )
+    wages: list[dict[str, Any]] = [
+        {"net_hourly": "13.47"},
+        {"gross_hourly": "17.31"},
+        {"net_monthly": "505.13"},
+    ]
+    for wage in wages:
+        r = estimate("2025-06", ruleset=ruleset, hours="37.5", paid_leave="excluded", **wage)
+        assert sum(amounts(r, "employee").values()) == r.employee_total
+        assert sum(amounts(r, "employer").values()) == r.employer_total_before_relief
+        assert r.gross - r.employee_total == r.net
+
+
+def test_the_values_a_result_rests_on() -> None:
+    """What the warnings and ranges look at: every line, the PSS, the CSG base and the
+    rounding policies; the deduction per hour without exemption, the 70+ cap's SMIC, hours
+    and uplift with it; the taux neutre grid only when the PAS comes from it."""
+    plan = plan_of(default_ruleset(), "2026-01", "metropole")
+
+    def names(exemption: str, grid: bool) -> set[str]:
+        found = used_values(plan, exemption, grid)
+        return {str(getattr(x, "parameter", None) or getattr(x, "name", "")) for x in found}
+
+    cap = {"smic/horaire_brut/metropole", "exonerations/age_70/plafond_heures_smic"}
+    deduction = {p for p in names("none", False) if p.startswith("deduction_forfaitaire")}
+    assert deduction
+    assert not deduction & names("age_70", False)
+    assert cap <= names("age_70", False)
+    assert not cap & names("none", False)
+    assert not cap & names("apa", False)  # an uncapped exemption
+    assert "pas/taux_neutre/metropole" in names("none", True)
+    assert "pas/taux_neutre/metropole" not in names("none", False)
+    assert {"politiques/arrondi/inversion", "politiques/arrondi/totaux"} <= names("none", False)
+
+    def grid(**options: object) -> bool:
+        return uses_grid(
+            plan, read_inputs("2026-01", {"hours": "10", "net_hourly": "15", **options})
+        )
+
+    assert grid()
+    assert not grid(pas_rate="3.5")
+    assert not grid(non_resident=True)
+    assert not uses_grid(
+        plan_of(default_ruleset(), "2019-06", "metropole"),
+        read_inputs("2019-06", {"hours": "10", "net_hourly": "15"}),
+    )  # no PAS in the Cesu before 2020
+
+
+def test_an_unconfirmed_pas_grid_is_named_only_when_the_pas_comes_from_it() -> None:
+    grid = "pas/taux_neutre/guadeloupe_martinique_reunion"
+    options: dict[str, Any] = {"territory": "reunion", "hours": "150", "net_hourly": "15.00"}
+    neutral = estimate("2024-06", **options)
+    personal = estimate("2024-06", pas_rate="1.0", **options)
+    assert any(grid in w for w in neutral.warnings)
+    assert not any(grid in w for w in personal.warnings)

@@ -459,3 +459,8 @@ def test_check_inputs_v_takes_the_minimum_of_each_rows_paid_leave_mode(alone: bo
     found = check_inputs_v(stack, np.zeros(n, dtype=np.int64), cols, np.full(n, -1))
     assert (found["codes"] >= 0).tolist() == [r[3] for r in rows]
     assert found["minimum"].tolist() == [uplifted if r[2] else smic for r in rows]
+
+
+def test_a_stack_needs_a_plan() -> None:
+    with pytest.raises(ValueError, match="a plan stack needs at least one plan"):
+        PlanStack([])

@@ -216,3 +216,23 @@ def test_declared_nets_on_every_segment_of_the_inverse(territory: str) -> None:
     assert gross[1] <= plan.pss < gross[3]  # the first end is the PSS
     assert gross[5] <= 4 * plan.pss < gross[7]  # the second, 4 PSS
     assert differences(rows, default_ruleset(), result) == []
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "value"),
+    [
+        ({"paid_leave": "included", "paid_leave_hours": "0.01"}, "leave_hours_with_uplift", "0.01"),
+        (
+            {"paid_leave": "excluded", "paid_leave_hours": "10.5"},
+            "leave_hours_out_of_range",
+            "10.5",
+        ),
+        ({"pas_rate": "100.01"}, "pas_rate_out_of_range", "100.01"),
+    ],
+)
+def test_each_refusal_names_the_value_refused(
+    options: dict[str, Any], code: str, value: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        estimate(MONTH, hours="10", net_hourly="15.00", **options)
+    assert (caught.value.code, caught.value.value) == (code, value)
