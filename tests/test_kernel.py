@@ -304,6 +304,8 @@ def test_share_cap_shares_by_largest_remainder_ties_by_id() -> None:
     assert share_cap(100, {"b": 10, "a": 10, "c": 10}) == {"a": 34, "b": 33, "c": 33}
     # 100 cents shared 2:1 → 66.67 / 33.33: the larger remainder gets the cent.
     assert share_cap(100, {"x": 20, "y": 10}) == {"x": 67, "y": 33}
+    # ... also when that is the later id.
+    assert share_cap(100, {"a": 10, "b": 20}) == {"a": 33, "b": 67}
     # Listing order never matters.
     assert share_cap(7, {"z": 5, "y": 3}) == share_cap(7, {"y": 3, "z": 5}) == {"y": 3, "z": 4}
 
