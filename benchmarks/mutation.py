@@ -20,6 +20,11 @@ counted as they are, the rest at the sample's kill rate, with a 95 % Wilson inte
 report says which figures are counted and which estimated. ``--names FILE`` re-runs given
 mutants (after new tests).
 
+Equivalent mutants (no valid input can tell them from the code: ``zip(strict=...)`` dropped,
+a comparison moved where both sides are equal…) cannot be killed by any test. Each one found
+is listed with its reason in ``benchmarks/mutation-equivalent.txt``; the report gives the raw
+score and the score without them, and names listed entries it no longer finds.
+
 Run: ``python benchmarks/mutation.py [--workdir DIR] [--max-children N] [--sample N [--seed S]]
 [--names FILE] [--survivors FILE] [--record]``; ``--report-only`` reads an existing workdir's
 results without running.
@@ -42,6 +47,7 @@ from pathlib import Path
 from _common import record
 
 ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENT = Path(__file__).with_name("mutation-equivalent.txt")
 KILLED = {"killed", "timeout", "caught by type check"}
 # Not in the score: mutants no test reaches, mutmut skips, or a stopped run has not yet tried
 # (reported as such, so a partial run says how partial it is).
@@ -79,6 +85,34 @@ def statuses(workdir: Path) -> dict[str, str]:
     return found
 
 
+def equivalents(path: Path) -> dict[str, str]:
+    """The mutants listed as equivalent, with their reason."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, reason = line.partition("  ")
+            out[name.strip()] = reason.strip()
+    return out
+
+
+def without_equivalents(found: dict[str, str], listed: dict[str, str]) -> list[str]:
+    """Report lines: the score with the listed equivalent survivors left out."""
+    left_out = {k for k in listed if found.get(k) == "survived"}
+    stale = sorted(k for k in listed if k not in found)
+    killed_now = sorted(k for k in listed if found.get(k) in KILLED)
+    counts = collections.Counter(s for k, s in found.items() if k not in left_out)
+    lines = [
+        f"equivalent mutants listed in {EQUIVALENT.name}: {len(left_out)} survivors left out; "
+        f"score without them {_score(counts):.1f} %"
+        + (f" ({counts['not checked']} not yet run)" if counts["not checked"] else "")
+    ]
+    if stale:
+        lines.append(f"listed but not found (renumbered or removed code): {', '.join(stale)}")
+    if killed_now:
+        lines.append(f"listed but killed (not equivalent; remove them): {', '.join(killed_now)}")
+    return lines
+
+
 def summary(found: dict[str, str]) -> tuple[list[str], float]:
     by_module: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for key, status in found.items():
@@ -93,13 +127,17 @@ def summary(found: dict[str, str]) -> tuple[list[str], float]:
     return lines, _score(total)
 
 
-def sampled(found: dict[str, str], sample: list[str]) -> list[str]:
+def sampled(
+    found: dict[str, str], sample: list[str], equivalent: set[str] | None = None
+) -> list[str]:
     """The estimate of the whole run's score from the mutants run in full and a sample of
-    the others (see the module); lines for the report."""
+    the others (see the module); lines for the report. With ``equivalent``, those survivors
+    are left out of both parts (and the sample's share of them out of the rest)."""
     chosen = set(sample)
-    done = collections.Counter(s for k, s in found.items() if k not in chosen)
+    skip = {k for k in (equivalent or set()) if found.get(k) == "survived"}
+    done = collections.Counter(s for k, s in found.items() if k not in chosen and k not in skip)
     rest = done["not checked"]
-    got = collections.Counter(found[k] for k in sample if k in found)
+    got = collections.Counter(found[k] for k in sample if k in found and k not in skip)
     n = sum(got.values()) - sum(got[s] for s in UNSCORED)
     if n == 0:
         return ["sample: not run yet"]
@@ -109,16 +147,19 @@ def sampled(found: dict[str, str], sample: list[str]) -> list[str]:
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     known_killed = sum(done[s] for s in KILLED)
     known = sum(done.values()) - sum(done[s] for s in UNSCORED)
-    population = rest + len(chosen)
+    # The rest has equivalents too, in the sample's proportion: left out alike.
+    kept = 1 - sum(1 for k in sample if k in skip) / len(sample)
+    population = round((rest + len(chosen)) * kept)
+    label = "without the listed equivalents, " if equivalent else ""
 
     def whole(rate: float) -> float:
         return 100 * (known_killed + rate * population) / (known + population)
 
     return [
-        f"sample: {n} of the {population} mutants not run in full, drawn at random, "
+        f"{label}sample: {n} of the {population} mutants not run in full, drawn at random, "
         f"{k} killed ({100 * p:.1f} %, 95 % interval {100 * (centre - half):.1f}–"
         f"{100 * (centre + half):.1f} %)",
-        f"estimated score of all of calc/: {whole(p):.1f} % (95 % interval "
+        f"{label}estimated score of all of calc/: {whole(p):.1f} % (95 % interval "
         f"{whole(centre - half):.1f}–{whole(centre + half):.1f} %): {known} mutants counted "
         f"({known_killed} killed), {population} estimated from the sample",
     ]
@@ -165,6 +206,22 @@ def run_mutmut(workdir: Path, args: argparse.Namespace) -> float:
     return time.perf_counter() - start
 
 
+def report(found: dict[str, str], workdir: Path) -> tuple[list[str], float]:
+    """The report's lines (per module, all of calc/, without the listed equivalents, the
+    sample's estimates) and the raw score."""
+    lines, score = summary(found)
+    listed = equivalents(EQUIVALENT) if EQUIVALENT.exists() else {}
+    if listed:
+        lines += without_equivalents(found, listed)
+    sample_file = workdir / "sample.txt"
+    if sample_file.exists():
+        sample = sample_file.read_text(encoding="utf-8").split()
+        lines += sampled(found, sample)
+        if listed:
+            lines += sampled(found, sample, equivalent=set(listed))
+    return lines, score
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workdir", type=Path, help="keep the copy and mutmut's cache here")
@@ -193,11 +250,7 @@ def main() -> int:
         if not found:
             print("no mutmut results in", workdir, file=sys.stderr)
             return 2
-        lines, score = summary(found)
-        sample_file = workdir / "sample.txt"
-        if sample_file.exists():
-            estimate = sampled(found, sample_file.read_text(encoding="utf-8").split())
-            lines += estimate
+        lines, score = report(found, workdir)
         if elapsed:
             lines.append(f"run time {elapsed / 60:.0f} min")
         print("\n".join(lines))
