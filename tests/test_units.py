@@ -3,6 +3,7 @@ and the Python API's own behaviour (caches, arguments, flags)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -208,6 +209,26 @@ def test_a_month_after_the_rulesets_needs_provisional() -> None:
     assert caught.value.code == "month_not_covered"
     result = estimate(month, hours=10, net_hourly="14.00", provisional=True)
     assert result.provisional
+
+
+def test_the_provisional_warning_names_each_carried_value() -> None:
+    _, until = default_ruleset().coverage
+    month = f"{until.year + 1}-01"
+    result = estimate(month, hours=10, net_hourly="14.00", provisional=True)
+    (note,) = [w for w in result.warnings if w.startswith("provisional: ")]
+    head, _, rest = note.partition("unpublished changes are not known: ")
+    assert head == (
+        f"provisional: {month} is past the rulesets; these values are carried forward from "
+        "their latest date, "
+    )
+    carried, _, revalued = rest.partition(
+        ". Certain revaluations not yet published, given as ranges: "
+    )
+    items = carried.split(", ")
+    assert len(items) > 10
+    assert all(re.fullmatch(r"[a-z0-9_/]+ = \S.*", item) for item in items), items
+    assert "cotisations/salarie/csg_deductible = 6.80 %" in items
+    assert revalued.startswith("smic/horaire_brut/metropole = ")
 
 
 def test_numbers_may_be_given_as_decimal_int_str_or_float() -> None:
