@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from cesu_rules import InputError, default_ruleset, estimate, plan_of
+from cesu_rules.calc.inputs import read_inputs
 
 from .differential import batch_of, differences
 
@@ -236,3 +237,11 @@ def test_each_refusal_names_the_value_refused(
     with pytest.raises(InputError) as caught:
         estimate(MONTH, hours="10", net_hourly="15.00", **options)
     assert (caught.value.code, caught.value.value) == (code, value)
+
+
+def test_a_missing_required_input_is_named_with_an_example() -> None:
+    with pytest.raises(InputError) as caught:
+        read_inputs(MONTH, {"net_hourly": "12.00", "hours": None})
+    error = caught.value
+    assert (error.code, error.value) == ("missing_input", "hours")
+    assert error.message == "missing hours; example: hours 10.5"
