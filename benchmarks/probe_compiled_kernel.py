@@ -22,6 +22,7 @@ Needs numba (``pip install numba``; not a dependency of cesu-rules). Run:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from typing import Any
 
@@ -412,6 +413,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="best of N (default 7)")
     parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
     args = parser.parse_args()
+    if importlib.util.find_spec("numba") is None:
+        raise SystemExit("the probe needs numba, which cesu-rules does not: pip install numba")
     table = cases(args.rows, seed=99)
     chunks = [table_columns(table.slice(i, CHUNK_ROWS))[0] for i in range(0, args.rows, CHUNK_ROWS)]
     parts = _capture(chunks)
