@@ -28,7 +28,7 @@ from cesu_rules.calc.contributions import (
 from cesu_rules.calc.plan import MonthPlan, _slopes
 from cesu_rules.calc.relief import EXEMPTION_CODES, relief, relief_v, share_cap
 from cesu_rules.calc.stack import PlanStack, stack_plans
-from cesu_rules.calc.tax import tax, tax_v
+from cesu_rules.calc.tax import pas_rate_of, tax, tax_v
 from cesu_rules.calc.validation import check_inputs_v
 from cesu_rules.calc.wage import exact_gross, exact_gross_v, search_gross
 
@@ -466,3 +466,23 @@ def test_check_inputs_v_takes_the_minimum_of_each_rows_paid_leave_mode(alone: bo
 def test_a_stack_needs_a_plan() -> None:
     with pytest.raises(ValueError, match="a plan stack needs at least one plan"):
         PlanStack([])
+
+
+def test_the_pas_lookup_on_every_threshold_and_far_above_the_last() -> None:
+    """The coarse lookup table of the PAS grids gives the grid's own bracket for a net
+    taxable on each threshold, a cent under it, and far above the last one, in a stack of
+    plans with different grids."""
+    plans = [plan(k) for k in range(len(PLAN_KEYS)) if plan(k).pas_thresholds]
+    stack = stack_plans(plans)
+    which, taxable = [], []
+    for w, p in enumerate(plans):
+        for t in p.pas_thresholds:
+            for x in (t - 1, t, t + 1):
+                if x >= 0:
+                    which.append(w)
+                    taxable.append(x)
+        which += [w, w]
+        taxable += [p.pas_thresholds[-1] * 3, 10**9]  # far above the top bracket
+    got = stack.pas_bracket_rate(np.array(which), np.array(taxable, dtype=np.int64))
+    expected = [pas_rate_of(plans[w], x) for w, x in zip(which, taxable, strict=True)]
+    assert got.tolist() == expected
