@@ -138,15 +138,14 @@ def sampled(
     done = collections.Counter(s for k, s in found.items() if k not in chosen and k not in skip)
     rest = done["not checked"]
     got = collections.Counter(found[k] for k in sample if k in found and k not in skip)
-    n = sum(got.values()) - sum(got[s] for s in UNSCORED)
+    n = _reached(got)
     if n == 0:
         return ["sample: not run yet"]
-    k = sum(got[s] for s in KILLED)
+    k = _killed(got)
     p, z = k / n, 1.96
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    known_killed = sum(done[s] for s in KILLED)
-    known = sum(done.values()) - sum(done[s] for s in UNSCORED)
+    known_killed, known = _killed(done), _reached(done)
     # The rest has equivalents too, in the sample's proportion: left out alike.
     kept = 1 - sum(1 for k in sample if k in skip) / len(sample)
     population = round((rest + len(chosen)) * kept)
@@ -165,16 +164,23 @@ def sampled(
     ]
 
 
+def _killed(counts: collections.Counter[str]) -> int:
+    return sum(counts[s] for s in KILLED)
+
+
+def _reached(counts: collections.Counter[str]) -> int:
+    """The mutants that count in a score: all but those in UNSCORED."""
+    return sum(counts.values()) - sum(counts[s] for s in UNSCORED)
+
+
 def _score(counts: collections.Counter[str]) -> float:
-    reached = sum(counts.values()) - sum(counts[s] for s in UNSCORED)
-    killed = sum(counts[s] for s in KILLED)
-    return 100 * killed / reached if reached else float("nan")
+    reached = _reached(counts)
+    return 100 * _killed(counts) / reached if reached else float("nan")
 
 
 def _line(name: str, counts: collections.Counter[str]) -> str:
-    killed = sum(counts[s] for s in KILLED)
     return (
-        f"{name}: {sum(counts.values())} mutants, {killed} killed, {counts['survived']} "
+        f"{name}: {sum(counts.values())} mutants, {_killed(counts)} killed, {counts['survived']} "
         f"survived, {counts['no tests']} not reached, score {_score(counts):.1f} %"
         + (f" ({waiting} not yet run)" if (waiting := counts["not checked"]) else "")
     )
