@@ -18,8 +18,9 @@ from ._base import Context, FastJSONResponse, ServiceConfig, ServiceError, read_
 
 __all__ = ["routes"]
 
-# The shipped mapping files (cesu_rules/data/wire/).
+# The shipped mapping files (cesu_rules/data/wire/), listed once: they are package data.
 _MAPPINGS = Path(__file__).resolve().parent.parent / "data" / "wire"
+_NAMES = tuple(sorted(p.stem for p in _MAPPINGS.glob("*.yaml")))
 
 
 def routes(ctx: Context) -> APIRouter:
@@ -46,16 +47,14 @@ async def _sandbox(
     from ..api import estimate  # noqa: PLC0415
     from ..wire import load_mapping, request_to_inputs  # noqa: PLC0415
 
-    shipped = _MAPPINGS
-    names = sorted(p.stem for p in shipped.glob("*.yaml"))
-    if name not in names:
+    if name not in _NAMES:
         raise ServiceError(
-            f"no mapping {name!r}; the shipped mappings are: {', '.join(names)}",
+            f"no mapping {name!r}; the shipped mappings are: {', '.join(_NAMES)}",
             code="not_found",
             field="mapping",
             value=name,
         )
-    mapping = load_mapping(shipped / f"{name}.yaml")
+    mapping = load_mapping(_MAPPINGS / f"{name}.yaml")
     try:
         data = parse_json(await read_body(request, config.max_body), "the body")
         if not isinstance(data, dict):
