@@ -20,3 +20,8 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def cents(value: int) -> str:
+    """An amount in cents written as a user gives it: ``939`` → ``"9.39"``."""
+    return f"{value // 100}.{value % 100:02d}"

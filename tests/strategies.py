@@ -12,6 +12,8 @@ from cesu_rules import default_ruleset, estimate, plan_of, rules_at
 from cesu_rules.numbers import month_range
 from cesu_rules.rules.schema import TERRITORIES
 
+from .helpers import cents
+
 CENT = Decimal("0.01")
 
 
@@ -92,10 +94,6 @@ def estimate_kwargs(
 _TEXT_WAGES = ("net_hourly", "gross_hourly", "net_monthly")
 
 
-def _cents(value: int) -> str:
-    return f"{value // 100}.{value % 100:02d}"
-
-
 @st.composite
 def edge_row(draw: st.DrawFn) -> dict[str, Any]:
     """A row at an edge of the rules: a wage exactly at (or a cent under) the legal minimum,
@@ -116,11 +114,11 @@ def edge_row(draw: st.DrawFn) -> dict[str, Any]:
     if kind != "default_leave":
         row["paid_leave"] = "included" if included else "excluded"
     if kind == "minimum":
-        row["gross_hourly"] = _cents(plan.minimum[included])
+        row["gross_hourly"] = cents(plan.minimum[included])
     elif kind in ("minimum_net", "default_leave"):
-        row["net_hourly"] = _cents(plan.minimum_net[included] + draw(st.integers(0, 3)))
+        row["net_hourly"] = cents(plan.minimum_net[included] + draw(st.integers(0, 3)))
     elif kind == "under":
-        row["net_hourly"] = _cents(plan.minimum_net[included] - 1)
+        row["net_hourly"] = cents(plan.minimum_net[included] - 1)
     elif kind == "pas" and plan.pas_thresholds:
         # A monthly net whose net taxable lands exactly on a threshold of the grid.
         target = draw(st.sampled_from(plan.pas_thresholds[1:8]))
@@ -133,7 +131,7 @@ def edge_row(draw: st.DrawFn) -> dict[str, Any]:
                     month,
                     territory=territory,
                     hours="151.67",
-                    net_monthly=_cents(net),
+                    net_monthly=cents(net),
                     paid_leave="excluded",
                 )
             except Exception:
@@ -142,7 +140,7 @@ def edge_row(draw: st.DrawFn) -> dict[str, Any]:
             if taxable == target:
                 break
             net += 1 if taxable < target else -1
-        row["net_monthly"] = _cents(net)
+        row["net_monthly"] = cents(net)
     else:
         row["net_hourly"] = "14.00"
         if kind == "aids":

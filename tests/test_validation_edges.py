@@ -17,15 +17,12 @@ from cesu_rules import InputError, default_ruleset, estimate, plan_of
 from cesu_rules.calc.inputs import read_inputs
 
 from .differential import batch_of, differences
+from .helpers import cents
 
 pytest.importorskip("numpy")
 pytest.importorskip("pyarrow")
 
 MONTH, TERRITORY = "2026-01", "metropole"
-
-
-def _cents(value: int) -> str:
-    return f"{value // 100}.{value % 100:02d}"
 
 
 def _cases() -> list[tuple[str, dict[str, str], str | None]]:
@@ -102,39 +99,39 @@ def _cases() -> list[tuple[str, dict[str, str], str | None]]:
         ),
         (
             "the SMIC as gross, paid leave apart",
-            {"hours": "10", "gross_hourly": _cents(excluded), "paid_leave": "excluded"},
+            {"hours": "10", "gross_hourly": cents(excluded), "paid_leave": "excluded"},
             None,
         ),
         (
             "a cent under the SMIC, paid leave apart",
-            {"hours": "10", "gross_hourly": _cents(excluded - 1), "paid_leave": "excluded"},
+            {"hours": "10", "gross_hourly": cents(excluded - 1), "paid_leave": "excluded"},
             "below_minimum_wage",
         ),
         (
             "the SMIC without the uplift when paid leave is included",
-            {"hours": "10", "gross_hourly": _cents(excluded), "paid_leave": "included"},
+            {"hours": "10", "gross_hourly": cents(excluded), "paid_leave": "included"},
             "below_minimum_wage",
         ),
         (
             "110 % of the SMIC, paid leave included",
-            {"hours": "10", "gross_hourly": _cents(included), "paid_leave": "included"},
+            {"hours": "10", "gross_hourly": cents(included), "paid_leave": "included"},
             None,
         ),
         (
             "the minimum net, paid leave apart",
-            {"hours": "10", "net_hourly": _cents(net_excluded), "paid_leave": "excluded"},
+            {"hours": "10", "net_hourly": cents(net_excluded), "paid_leave": "excluded"},
             None,
         ),
         (
             "a cent under the minimum net",
-            {"hours": "10", "net_hourly": _cents(net_excluded - 1), "paid_leave": "excluded"},
+            {"hours": "10", "net_hourly": cents(net_excluded - 1), "paid_leave": "excluded"},
             "below_minimum_wage",
         ),
         (
             "the minimum net as a monthly net over 151.67 hours",
             {
                 "hours": "151.67",
-                "net_monthly": _cents(net_excluded * 15167 // 100 + 1),
+                "net_monthly": cents(net_excluded * 15167 // 100 + 1),
                 "paid_leave": "excluded",
             },
             None,
@@ -150,7 +147,7 @@ def _cases() -> list[tuple[str, dict[str, str], str | None]]:
                 "hours": "10",
                 "net_hourly": "15.00",
                 "paid_leave": "excluded",
-                "aids": _cents(int(_expense().replace(".", "")) + 1),
+                "aids": cents(int(_expense().replace(".", "")) + 1),
             },
             "aids_above_expense",
         ),
@@ -190,7 +187,7 @@ def test_each_check_at_its_edge(other: bool) -> None:
 def test_a_wage_below_the_minimum_names_the_wage_given() -> None:
     net = plan_of(default_ruleset(), MONTH, TERRITORY).minimum_net[0] - 1
     with pytest.raises(InputError) as caught:
-        estimate(MONTH, hours="10", net_hourly=_cents(net), paid_leave="excluded")
+        estimate(MONTH, hours="10", net_hourly=cents(net), paid_leave="excluded")
     error = caught.value
     assert (error.code, error.field, error.value) == ("below_minimum_wage", "net_hourly", "9.38")
 
@@ -206,7 +203,7 @@ def test_declared_nets_on_every_segment_of_the_inverse(territory: str) -> None:
             "month": MONTH,
             "territory": territory,
             "hours": "200",
-            "net_monthly": _cents(net),
+            "net_monthly": cents(net),
             "paid_leave": "excluded",
         }
         for net in nets
