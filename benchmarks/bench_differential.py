@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from cesu_rules import Ruleset, default_ruleset
 from tests.differential import batch_of, differences
+from tests.helpers import policies
 from tests.strategies import wide_row
-from tests.test_batch import policies
 
 BLOCK = 40  # rows per hypothesis draw (larger lists overrun hypothesis's buffer)
 

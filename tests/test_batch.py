@@ -12,29 +12,14 @@ from hypothesis import strategies as st
 
 from cesu_rules import Ruleset, default_ruleset, estimate
 from cesu_rules.batch import OUTPUT_COLUMNS, compute_batch
-from cesu_rules.reform import apply_reform
 from cesu_rules.tables import columns_from_rows
 
 from .differential import differences
+from .helpers import policies
 from .strategies import wide_row
 
 np = pytest.importorskip("numpy")
 pytest.importorskip("pyarrow")
-
-_POLICIES: dict[tuple[str, str], Ruleset] = {}
-
-
-def policies(inversion: str, totals: str) -> Ruleset:
-    """The shipped rules with other rounding policies (a reform overlay)."""
-    key = (inversion, totals)
-    if key not in _POLICIES:
-        _POLICIES[key] = apply_reform(
-            f"label: {inversion} {totals}\noverrides:\n"
-            f"  politiques/arrondi/inversion:\n    - {{from: 2019-01-01, choice: {inversion}}}\n"
-            f"  politiques/arrondi/totaux:\n    - {{from: 2019-01-01, choice: {totals}}}\n",
-            default_ruleset(),
-        )
-    return _POLICIES[key]
 
 
 def assert_batch_equals_scalar(rows: list[dict[str, Any]], ruleset: Ruleset) -> None:

@@ -20,7 +20,8 @@ from cesu_rules.calc.contributions import allocate, half_up
 from cesu_rules.calc.inputs import read_inputs
 from cesu_rules.calc.notes import used_values, uses_grid
 from cesu_rules.calc.tax import taux_neutre
-from cesu_rules.reform import apply_reform
+
+from .helpers import policies
 
 D = Decimal
 
@@ -355,12 +356,7 @@ def test_the_health_at_work_contribution_at_its_cap(gross_hourly: str, cst: str)
 def test_lines_add_up_to_the_totals_under_every_rounding_policy(
     inversion: str, totals: str
 ) -> None:
-    ruleset = apply_reform(
-        f"label: {inversion} {totals}\noverrides:\n"
-        f"  politiques/arrondi/inversion:\n    - {{from: 2019-01-01, choice: {inversion}}}\n"
-        f"  politiques/arrondi/totaux:\n    - {{from: 2019-01-01, choice: {totals}}}\n",
-        default_ruleset(),
-    )
+    ruleset = policies(inversion, totals)
     wages: list[dict[str, Any]] = [
         {"net_hourly": "13.47"},
         {"gross_hourly": "17.31"},
