@@ -28,6 +28,17 @@ def machine_description() -> str:
     )
 
 
+def best_seconds(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The shortest of ``repeat`` runs of ``fn`` (seconds): on a shared, noisy machine the
+    best run is the one least disturbed."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def median_seconds(fn: Callable[[], object], repeat: int, number: int = 1) -> float:
     """Median over ``repeat`` runs of the time of ``number`` calls, divided by ``number``."""
     times = []

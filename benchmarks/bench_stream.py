@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
-from _common import record
+from _common import best_seconds, record
 
 from cesu_rules import InputError, default_ruleset, estimate
 from cesu_rules.batch import compute_batch
@@ -161,15 +162,12 @@ def compute_only() -> list[str]:
     chunks = [table_columns(table.slice(i, CHUNK_ROWS))[0] for i in range(0, 1_000_000, CHUNK_ROWS)]
     for c in chunks[:2]:
         compute_batch(c, ruleset)
-    figures = {}
-    for workers in (1, 2):
-        best = float("inf")
-        for _ in range(3):  # the best of three: this machine is shared and noisy
-            start = time.perf_counter()
-            with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(lambda c: compute_batch(c, ruleset), chunks))
-            best = min(best, time.perf_counter() - start)
-        figures[workers] = 1_000_000 / best
+
+    def on_threads(workers: int) -> None:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lambda c: compute_batch(c, ruleset), chunks))
+
+    figures = {w: 1_000_000 / best_seconds(functools.partial(on_threads, w)) for w in (1, 2)}
     rng = np.random.default_rng(1)
     rates: list[Any] = [int(x) for x in rng.integers(1000, 100000, 20)]
     rates[3] = rng.integers(1000, 100000, 600)
@@ -177,13 +175,12 @@ def compute_only() -> list[str]:
     grid = np.sort(rng.integers(0, 10**6, 20))
     nets = [rng.integers(1000, 300000, CHUNK_ROWS) for _ in chunks]
     plans = [rng.integers(0, 600, CHUNK_ROWS) for _ in chunks]
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
+
+    def limit_pass() -> None:
         for net, plan in zip(nets, plans, strict=True):
             minimal_kernel(net, plan, rates, grid)
-        best = min(best, time.perf_counter() - start)
-    limit = len(nets) * CHUNK_ROWS / best
+
+    limit = len(nets) * CHUNK_ROWS / best_seconds(limit_pass)
     rows = table.slice(0, 20_000).to_pylist()
     start = time.perf_counter()
     for row in rows:
@@ -216,7 +213,6 @@ def io_floor(folder: Path) -> list[str]:
     source = folder / "floor-in.parquet"
     pq.write_table(cases(rows, seed=7), source, row_group_size=256_000)
     out = compute_table(pq.read_table(source))
-    figures: dict[str, float] = {}
     actions: tuple[tuple[str, Callable[[], object]], ...] = (
         ("read Parquet", lambda: pq.read_table(source)),
         (
@@ -227,13 +223,7 @@ def io_floor(folder: Path) -> list[str]:
         ),
         ("write CSV", lambda: pcsv.write_csv(out, folder / "floor-out.csv")),
     )
-    for name, action in actions:
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            action()
-            best = min(best, time.perf_counter() - start)
-        figures[name] = best
+    figures = {name: best_seconds(action) for name, action in actions}
     return [
         f"input/output floor, {rows:,} rows, nothing computed, best of 3: read Parquet "
         f"{figures['read Parquet']:.2f} s, write the output as Parquet "

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import time
 from typing import Any
 
 import numpy as np
-from _common import record
+from _common import best_seconds, record
 from bench_stream import cases
 
 from cesu_rules import batch as batch_module
@@ -398,15 +397,6 @@ def _capture(chunks: list[Any]) -> list[tuple[PlanStack, Any, dict[str, Any]]]:
     return seen
 
 
-def _best(fn: Any, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -441,12 +431,12 @@ def main() -> None:
         for chunk in chunks:
             compute_batch(chunk, default_ruleset())
 
-    numpy_s = _best(numpy_pass, args.repeat)
-    compiled_s = _best(compiled_pass, args.repeat)
-    batch_s = _best(whole_batch, args.repeat)
+    numpy_s = best_seconds(numpy_pass, args.repeat)
+    compiled_s = best_seconds(compiled_pass, args.repeat)
+    batch_s = best_seconds(whole_batch, args.repeat)
     setattr(batch_module, "compute_v", fused_v)  # noqa: B010
     try:
-        batch_fused_s = _best(whole_batch, args.repeat)
+        batch_fused_s = best_seconds(whole_batch, args.repeat)
     finally:
         setattr(batch_module, "compute_v", compute_v)  # noqa: B010
     lines = [
