@@ -2,7 +2,8 @@
 
 For each size, an input table of random cases (months 2019-2026, every territory, net or
 gross wages, exemptions, paid-leave options, Cesu+; a fixed seed) is generated chunk by
-chunk as Parquet and as CSV, then ``cesu-rules batch IN --out OUT`` runs in a fresh process:
+chunk as typed Parquet (decimals, booleans), as Parquet of text and as CSV, then
+``cesu-rules batch IN --out OUT`` runs in a fresh process:
 wall time, rows per second and the process's peak resident memory (``wait4``'s maxrss).
 
 Also measured, in the same run:
@@ -40,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 from _common import best_seconds, record
@@ -82,16 +84,39 @@ def cases(rows: int, seed: int) -> pa.Table:
     )
 
 
-def write_inputs(folder: Path, rows: int) -> tuple[Path, Path]:
-    """The same ``rows`` cases as Parquet and CSV, generated a million at a time."""
-    parquet, csv = folder / f"in-{rows}.parquet", folder / f"in-{rows}.csv"
+def typed(table: pa.Table) -> pa.Table:
+    """The same cases as a typed Parquet file holds them (as pandas, polars or Spark write
+    them): numbers as decimal(9, 2) (null where not given), Cesu+ as a boolean."""
+    columns = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if name in ("hours", "net_hourly", "gross_hourly"):
+            blank = pc.equal(column, "")
+            column = pc.if_else(blank, pa.scalar(None, pa.string()), column)
+            column = column.cast(pa.decimal128(9, 2))
+        elif name == "cesu_plus":
+            column = pc.equal(column, "true")
+        columns[name] = column
+    return pa.table(columns)
+
+
+def write_inputs(folder: Path, rows: int) -> tuple[Path, Path, Path]:
+    """The same ``rows`` cases as Parquet of text, typed Parquet and CSV, generated a
+    million at a time."""
+    parquet, typed_parquet = folder / f"in-{rows}.parquet", folder / f"in-{rows}-typed.parquet"
+    csv = folder / f"in-{rows}.csv"
     schema = cases(1, 0).schema
-    with pq.ParquetWriter(parquet, schema) as pw, pcsv.CSVWriter(csv, schema) as cw:
+    with (
+        pq.ParquetWriter(parquet, schema) as pw,
+        pq.ParquetWriter(typed_parquet, typed(cases(1, 0)).schema) as tw,
+        pcsv.CSVWriter(csv, schema) as cw,
+    ):
         for k, start in enumerate(range(0, rows, 1_000_000)):
             table = cases(min(1_000_000, rows - start), seed=k)
             pw.write_table(table, row_group_size=256_000)
+            tw.write_table(typed(table), row_group_size=256_000)
             cw.write_table(table)
-    return parquet, csv
+    return parquet, typed_parquet, csv
 
 
 # Started from a small Python process, so that the peak resident memory measured is the
@@ -119,20 +144,24 @@ def end_to_end(folder: Path, sizes: list[int]) -> list[str]:
     lines = []
     cli = shutil.which("cesu-rules") or f"{sys.executable} -m cesu_rules.cli"
     for rows in sizes:
-        parquet, csv = write_inputs(folder, rows)
-        for source, fmt in ((parquet, ".parquet"), (csv, ".csv")):
+        parquet, typed_parquet, csv = write_inputs(folder, rows)
+        for source, fmt, kind in (
+            (typed_parquet, ".parquet", "parquet (typed)"),
+            (parquet, ".parquet", "parquet (text)"),
+            (csv, ".csv", "csv"),
+        ):
             target = folder / f"out-{rows}{fmt}"
             wall, peak = run([*cli.split(), "batch", str(source), "--out", str(target), "--quiet"])
             lines.append(
-                f"batch {fmt[1:]} → {fmt[1:]}, {rows:,} rows: {wall:.1f} s, "
+                f"batch {kind} → {fmt[1:]}, {rows:,} rows: {wall:.1f} s, "
                 f"{rows / wall / 1e6:.2f} M rows/s end to end, peak {peak:.0f} MB"
             )
             print(lines[-1], flush=True)
             target.unlink()
             sidecar = target.with_name(target.name + ".meta.json")
             sidecar.unlink(missing_ok=True)
-        parquet.unlink()
-        csv.unlink()
+        for source in (parquet, typed_parquet, csv):
+            source.unlink()
     return lines
 
 

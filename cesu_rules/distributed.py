@@ -27,6 +27,7 @@ from .errors import CesuRulesError, OutputError
 from .extras import require
 from .rules.loader import Ruleset
 from .stream import compute_frame, provenance
+from .tables import parquet_options
 
 __all__ = ["DistributedError", "compute_dask", "compute_spark", "run_dask"]
 
@@ -106,7 +107,8 @@ def run_dask(
                 ranges=ranges,
                 partition=partition,
             )
-            frame.to_parquet(str(temporary), write_index=False, compute=True)
+            options = parquet_options(list(frame.columns))
+            frame.to_parquet(str(temporary), write_index=False, compute=True, **options)
             rows = sum(int(_parquet_rows(p)) for p in temporary.glob("*.parquet"))
         finally:
             if isinstance(address, str):

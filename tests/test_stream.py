@@ -18,6 +18,7 @@ from .helpers import run_cli
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
+pc = pytest.importorskip("pyarrow.compute")
 pcsv = pytest.importorskip("pyarrow.csv")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,48 @@ def test_chunk_by_chunk_is_the_whole_table_in_order(tmp_path: Path, fmt: str) ->
         elif name not in ("id", "error_code", "error"):
             mine = [v or None for v in mine]
         assert mine == theirs, name
+
+
+def test_a_typed_parquet_file_gives_what_its_text_gives(tmp_path: Path) -> None:
+    """Numbers as Parquet decimals and integers, Cesu+ as booleans (as pandas, polars or
+    Spark write them): the same figures and refusals as the same table written as text.
+    The figures are written as Parquet's DECIMAL(18, 2) on INT64 in delta encoding, the
+    columns of few values as dictionaries, and read back as exact decimals."""
+    text = cases(2_000)
+    hours = pc.if_else(pc.equal(text["hours"], "12,5"), pa.scalar(None, pa.string()), text["hours"])
+    as_types = {
+        "hours": hours.cast(pa.int32()),
+        "net_hourly": pc.if_else(pc.equal(text["net_hourly"], ""), None, text["net_hourly"]),
+        "gross_hourly": pc.if_else(pc.equal(text["gross_hourly"], ""), None, text["gross_hourly"]),
+        "cesu_plus": pc.equal(text["cesu_plus"], "true"),
+    }
+    typed = text
+    for name, column in as_types.items():
+        wage = name in ("net_hourly", "gross_hourly")
+        cast = column.cast(pa.decimal128(6, 2)) if wage else column
+        typed = typed.set_column(typed.schema.get_field_index(name), name, cast)
+    text = text.set_column(
+        text.schema.get_field_index("hours"), "hours", hours.cast(pa.int32()).cast(pa.string())
+    )
+    pq.write_table(typed, tmp_path / "typed.parquet", row_group_size=300)
+    pq.write_table(text, tmp_path / "text.parquet", row_group_size=300)
+    stream(tmp_path / "typed.parquet", tmp_path / "a.parquet", chunk_rows=256)
+    stream(tmp_path / "text.parquet", tmp_path / "b.parquet", chunk_rows=256)
+    a, b = pq.read_table(tmp_path / "a.parquet"), pq.read_table(tmp_path / "b.parquet")
+    figures = [c for c in a.column_names if c not in typed.column_names]
+    assert a.select(figures).equals(b.select(figures))
+    assert a.column("gross").type == pa.decimal64(18, 2)
+    assert sum(1 for code in a.column("error_code").to_pylist() if code) > 5  # hours missing
+    whole = compute_table(text).column("total_cost")
+    assert a.column("total_cost").to_pylist()[1] == whole[1].as_py()
+    chunk = pq.ParquetFile(tmp_path / "a.parquet").metadata.row_group(0)
+    encodings = {
+        chunk.column(i).path_in_schema: chunk.column(i).encodings for i in range(chunk.num_columns)
+    }
+    assert "DELTA_BINARY_PACKED" in encodings["gross"]
+    assert "DELTA_BINARY_PACKED" in encodings["cost_after_credit"]
+    assert "RLE_DICTIONARY" in encodings["month"]
+    assert "RLE_DICTIONARY" not in encodings["id"]
 
 
 def test_every_output_records_its_provenance(tmp_path: Path) -> None:

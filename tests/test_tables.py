@@ -105,6 +105,86 @@ def test_numbers_given_as_numbers_are_read_through_their_text() -> None:
     assert table_columns(table)[0]["hours"].values.tolist() == [1000, 15167]
 
 
+def _read(table: Any, name: str) -> tuple[list[int], list[bool], list[Any], list[str]]:
+    column = table_columns(table)[0][name]
+    n = len(column.values)
+    texts = column.texts.to_pylist() if column.texts is not None else [None] * n
+    codes = list(column.codes) if column.codes is not None else [""] * n
+    refused = column.refused.tolist() if column.refused is not None else [False] * n
+    shown = [c if r else "" for c, r in zip(codes, refused, strict=True)]
+    return column.values.tolist(), refused, texts, shown
+
+
+_TYPES = [
+    pa.int8(),
+    pa.int32(),
+    pa.int64(),
+    pa.uint16(),
+    pa.uint64(),
+    pa.decimal32(9, 0),
+    pa.decimal64(18, 1),
+    pa.decimal128(14, 2),
+    pa.decimal128(38, 2),
+    pa.decimal128(38, 3),
+    pa.decimal256(40, 2),
+    pa.decimal128(20, 4),
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_TYPES),
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(-(10**4), 10**4),
+            st.integers(10**11, 10**16),
+            st.sampled_from([0, 1, 10**12 - 1, 10**12, 2**63 - 1, 2**64 - 1, -(2**63)]),
+            st.decimals(-(10**13), 10**13, places=2, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 3),
+    st.sampled_from(["hours", "net_hourly", "aids"]),
+)
+def test_typed_columns_are_read_as_their_text_is(
+    kind: Any, cells: list[Any], start: int, name: str
+) -> None:
+    """A typed Parquet column (integers, decimals) read from its values gives the same
+    hundredths, refusals and messages as the same cells written as text."""
+    values = []
+    for drawn in cells:
+        cell = drawn
+        if cell is not None and pa.types.is_decimal(kind):
+            cell = Decimal(cell).quantize(Decimal(1).scaleb(-kind.scale))
+        try:
+            pa.array([cell], kind)
+        except (pa.ArrowInvalid, OverflowError, TypeError):
+            continue  # a value the type cannot hold
+        values.append(cell)
+    values = values or [None]
+    typed = pa.array(values, kind).slice(min(start, len(values) - 1))  # from an offset too
+    n = len(typed)
+    base = {"month": ["2024-04"] * n, "hours": ["10"] * n, "net_hourly": ["12"] * n}
+    base.pop(name, None)
+    as_typed = pa.table(base).append_column(name, typed)
+    as_text = pa.table(base).append_column(name, typed.cast(pa.string()))
+    assert _read(as_typed, name) == _read(as_text, name)
+
+
+def test_typed_columns_read_nulls_as_empty_and_refuse_what_text_refuses() -> None:
+    hours = pa.array([Decimal("10.5"), None, Decimal("-1"), Decimal("1E12")], pa.decimal128(15, 2))
+    table = pa.table({"month": ["2024-04"] * 4, "hours": hours, "net_hourly": [12] * 4})
+    values, refused, texts, _ = _read(table, "hours")
+    assert values[:2] == [1050, -1]
+    assert refused == [False, False, True, True]
+    assert texts[2] == "hours: '-1.00' must not be negative; example: 10.5"
+    assert texts[3] == (
+        "hours: '1000000000000.00' has more than 12 digits before the point; example: 10.5"
+    )
+
+
 def test_output_names_of_figures_named_like_inputs() -> None:
     assert output_name("net_hourly") == "net_hourly_out"
     assert output_name("exemption") == "exemption_out"
@@ -133,6 +213,7 @@ def test_yes_no_cells_are_read_as_the_scalar_parser_reads_them(texts: list[str])
     )
     column = table_columns(table)[0]["cesu_plus"]
     shown = column.texts.to_pylist() if column.texts is not None else [None] * n
+    refused = column.refused if column.refused is not None else [False] * n
     for i, text in enumerate(texts):
         refusal: str | None = None
         expected = False
@@ -141,9 +222,20 @@ def test_yes_no_cells_are_read_as_the_scalar_parser_reads_them(texts: list[str])
         except CesuRulesError as exc:
             refusal = exc.message
         if refusal is not None:
-            assert (bool(column.refused[i]), shown[i]) == (True, refusal)
+            assert (bool(refused[i]), shown[i]) == (True, refusal)
         else:
-            assert (bool(column.refused[i]), bool(column.values[i])) == (False, expected)
+            assert (bool(refused[i]), bool(column.values[i])) == (False, expected)
+
+
+def test_a_boolean_column_is_read_as_its_text_is() -> None:
+    flags = pa.array([True, False, None, True])
+    base = {"month": ["2024-04"] * 4, "hours": ["10"] * 4, "net_hourly": ["12"] * 4}
+    as_bool = table_columns(pa.table({**base, "cesu_plus": flags}))[0]["cesu_plus"]
+    as_text = table_columns(pa.table({**base, "cesu_plus": flags.cast(pa.string())}))[0]
+    assert as_bool.values.tolist() == as_text["cesu_plus"].values.tolist()
+    assert as_bool.values.tolist() == [True, False, False, True]
+    assert as_bool.refused is None
+    assert as_text["cesu_plus"].refused is None
 
 
 def test_text_cells_differing_by_blanks_share_a_code() -> None:
