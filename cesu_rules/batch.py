@@ -408,6 +408,7 @@ class _Plans:
         self.ruleset = ruleset
         self.provisional = provisional
         self._lock = threading.Lock()
+        self._building = threading.Lock()
         self._numbers: dict[tuple[Any, str, bool], int | CesuRulesError] = {}
         self._plans: list[MonthPlan] = []
         self._stack: tuple[PlanStack, list[MonthPlan]] | None = None
@@ -418,20 +419,25 @@ class _Plans:
         found = self._numbers.get(key)
         if found is not None:
             return found
-        try:
-            rules = rules_at(self.ruleset, month, territory, provisional=self.provisional)
-            plan = plan_for(rules, non_resident)
-        except CesuRulesError as exc:
-            with self._lock:
-                self._numbers[key] = exc
-            return exc
-        with self._lock:
+        # One thread builds a new plan while the others wait for it: building is Python
+        # (it holds the GIL), so two threads building the same plans at the start of a
+        # stream only doubled the work.
+        with self._building:
             found = self._numbers.get(key)
-            if found is None:
+            if found is not None:
+                return found
+            try:
+                rules = rules_at(self.ruleset, month, territory, provisional=self.provisional)
+                plan = plan_for(rules, non_resident)
+            except CesuRulesError as exc:
+                with self._lock:
+                    self._numbers[key] = exc
+                return exc
+            with self._lock:
                 found = self._numbers[key] = len(self._plans)
                 self._plans.append(plan)
                 self._stack = None
-        return found
+            return found
 
     def stack(self) -> tuple[PlanStack, list[MonthPlan]]:
         """The stack of every plan numbered so far, and those plans (a new stack only when

@@ -109,3 +109,24 @@ def test_snapshots_are_cached_and_frozen(ruleset: Ruleset) -> None:
     assert rules_at(ruleset, "2024-04") is first
     with pytest.raises(AttributeError):
         first.territory = "mayotte"  # type: ignore[misc]
+
+
+def test_months_under_the_same_values_share_them_and_order_does_not_matter() -> None:
+    """A snapshot is built from each dated value once (Parameter.memo): two months under
+    the same values share the very objects, and a ruleset whose snapshots are built in
+    another order gives equal snapshots."""
+    from cesu_rules import default_ruleset  # noqa: PLC0415
+    from cesu_rules.rules.loader import load_ruleset  # noqa: PLC0415
+
+    shared = default_ruleset()
+    february, march = rules_at(shared, "2024-02"), rules_at(shared, "2024-03")
+    assert february.smic_hourly is march.smic_hourly
+    assert february.lines == march.lines
+    assert all(a is b for a, b in zip(february.lines, march.lines, strict=True))
+    assert rules_at(shared, "2025-01").smic_hourly is not february.smic_hourly  # revalued
+    fresh = load_ruleset()
+    months = [f"{y}-{m:02d}" for y in range(2019, 2027) for m in range(1, 13)]
+    for territory in ("metropole", "alsace_moselle", "reunion", "guyane"):
+        backwards = {m: rules_at(fresh, m, territory) for m in reversed(months)}
+        for month in months:
+            assert rules_at(shared, month, territory) == backwards[month], (month, territory)

@@ -27,6 +27,12 @@ class Parameter:
     spec: ParameterFile
     starts: tuple[date, ...] = field(repr=False)
     references: Mapping[str, Source] = field(repr=False, default_factory=dict)
+    # What snapshots build from one dated value of this parameter (its Value, LineRule…),
+    # built once: keyed by the kind of object and the entry's identity, which is stable
+    # because this parameter holds its entries. Immutable objects only; not pickled.
+    memo: dict[tuple[str, int], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled with plain dicts (see :meth:`Ruleset.__reduce__`)."""

@@ -12,10 +12,12 @@ field per parameter): splitting it would split that list.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import Any
+from typing import Any, TypeVar
 
 from .._cache import BoundedCache
 from ..errors import InputError, NotInForceError
@@ -239,16 +241,35 @@ def _candidates(param: Parameter, entry: Entry) -> tuple[Candidate, ...]:
     )
 
 
+T = TypeVar("T")
+
+
+def _built(param: Parameter, entry: Entry, kind: str, build: Callable[[], T]) -> T:
+    """What ``build`` makes of one dated value, made once per parameter and entry (every
+    month in force shares it: a snapshot costs lookups, not rebuilding)."""
+    key = (kind, id(entry))
+    found: T | None = param.memo.get(key)
+    if found is None:
+        found = param.memo[key] = build()
+    return found
+
+
 def _value(param: Parameter, entry: ScalarEntry) -> Value:
     assert entry.value is not None
-    return Value(
-        param.name,
-        entry.value,
-        entry.status,
-        entry.start,
-        param.sources(entry),
-        entry.note,
-        alternatives=_candidates(param, entry),
+    value = entry.value
+    return _built(
+        param,
+        entry,
+        "value",
+        lambda: Value(
+            param.name,
+            value,
+            entry.status,
+            entry.start,
+            param.sources(entry),
+            entry.note,
+            alternatives=_candidates(param, entry),
+        ),
     )
 
 
@@ -273,15 +294,21 @@ def _optional(param: Parameter, day: date) -> Value | None:
 def _policy(param: Parameter, day: date) -> Choice:
     entry = param.at(day)
     assert isinstance(entry, PolicyEntry)
-    assert entry.choice is not None
-    return Choice(
-        param.name,
-        entry.choice,
-        entry.status,
-        entry.start,
-        param.sources(entry),
-        entry.note,
-        alternatives=_candidates(param, entry),
+    choice = entry.choice
+    assert choice is not None
+    return _built(
+        param,
+        entry,
+        "choice",
+        lambda: Choice(
+            param.name,
+            choice,
+            entry.status,
+            entry.start,
+            param.sources(entry),
+            entry.note,
+            alternatives=_candidates(param, entry),
+        ),
     )
 
 
@@ -300,27 +327,33 @@ def _lines(ruleset: Ruleset, day: date, territory: str) -> tuple[LineRule, ...]:
         assert isinstance(entry, ContributionEntry)
         if entry.not_applicable or entry.rate is None:
             continue
-        lines.append(
-            LineRule(
-                parameter=param.name,
-                code=c.code,
-                label=spec.label,
-                side=c.side,
-                base=c.base,
-                rate=entry.rate / _HUNDRED,
-                rate_percent=entry.rate,
-                monthly_cap=entry.monthly_cap,
-                reliefs=frozenset(c.reliefs),
-                residence=c.residence,
-                taxable=c.taxable,
-                status=entry.status,
-                sources=param.sources(entry),
-                start=entry.start,
-                note=entry.note,
-                alternatives=_candidates(param, entry),
-            )
-        )
+        lines.append(_built(param, entry, "line", functools.partial(_line, param, entry)))
     return tuple(lines)
+
+
+def _line(param: Parameter, entry: ContributionEntry) -> LineRule:
+    spec = param.spec
+    assert isinstance(spec, ContributionFile)
+    assert entry.rate is not None
+    c = spec.contribution
+    return LineRule(
+        parameter=param.name,
+        code=c.code,
+        label=spec.label,
+        side=c.side,
+        base=c.base,
+        rate=entry.rate / _HUNDRED,
+        rate_percent=entry.rate,
+        monthly_cap=entry.monthly_cap,
+        reliefs=frozenset(c.reliefs),
+        residence=c.residence,
+        taxable=c.taxable,
+        status=entry.status,
+        sources=param.sources(entry),
+        start=entry.start,
+        note=entry.note,
+        alternatives=_candidates(param, entry),
+    )
 
 
 def rules_at(
