@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .errors import CesuRulesError, OutputError
 from .extras import require
 from .rules.loader import Ruleset
 from .stream import compute_frame, provenance
-from .tables import parquet_options
+from .tables import parquet_options, parse_figures
 
 __all__ = ["DistributedError", "compute_dask", "compute_spark", "run_dask"]
 
@@ -40,8 +40,14 @@ class DistributedError(CesuRulesError):
     default_code = "distributed_error"
 
 
-def _compute_partition(frame: Any, ruleset: Ruleset | None, provisional: bool, ranges: bool) -> Any:
-    return compute_frame(frame, ruleset, provisional=provisional, ranges=ranges)
+def _compute_partition(
+    frame: Any,
+    ruleset: Ruleset | None,
+    provisional: bool,
+    ranges: bool,
+    figures: tuple[str, ...] | None = None,
+) -> Any:
+    return compute_frame(frame, ruleset, provisional=provisional, ranges=ranges, figures=figures)
 
 
 def compute_dask(
@@ -50,15 +56,19 @@ def compute_dask(
     *,
     provisional: bool = False,
     ranges: bool = False,
+    figures: str | Sequence[str] | None = None,
     partition: Callable[..., Any] = _compute_partition,
 ) -> Any:
     """The lazy ``dask.dataframe`` of every row of ``frame`` computed: its columns, then the
     figures, ``error_code`` and ``error`` (as :func:`cesu_rules.stream.compute_table`)."""
     require("dask.dataframe", "dask", "the Dask engine")
     pandas: Any = require("pandas", "dask", "the Dask engine")
+    kept = parse_figures(figures)
     empty = frame._meta.astype("string") if len(frame._meta.columns) else frame._meta
-    meta = compute_frame(pandas.DataFrame(empty), ruleset, provisional=provisional, ranges=ranges)
-    return frame.map_partitions(partition, ruleset, provisional, ranges, meta=meta)
+    meta = compute_frame(
+        pandas.DataFrame(empty), ruleset, provisional=provisional, ranges=ranges, figures=kept
+    )
+    return frame.map_partitions(partition, ruleset, provisional, ranges, kept, meta=meta)
 
 
 def read_input(path: Path) -> Any:
@@ -78,6 +88,7 @@ def run_dask(
     address: str | Any,
     provisional: bool = False,
     ranges: bool = False,
+    figures: str | Sequence[str] | None = None,
     partition: Callable[..., Any] = _compute_partition,
 ) -> int:
     """Compute the table at ``source`` on the Dask cluster at ``address`` (a scheduler
@@ -96,7 +107,8 @@ def run_dask(
             code="output_not_writable",
         )
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder))
-    meta = provenance(ruleset, provisional=provisional, ranges=ranges, engine="dask")
+    kept = parse_figures(figures)
+    meta = provenance(ruleset, provisional=provisional, ranges=ranges, figures=kept, engine="dask")
     try:
         client = address if not isinstance(address, str) else distributed.Client(address)
         try:
@@ -105,6 +117,7 @@ def run_dask(
                 ruleset,
                 provisional=provisional,
                 ranges=ranges,
+                figures=kept,
                 partition=partition,
             )
             options = parquet_options(list(frame.columns))
@@ -152,6 +165,7 @@ def compute_spark(
     *,
     provisional: bool = False,
     ranges: bool = False,
+    figures: str | Sequence[str] | None = None,
 ) -> Any:
     """The lazy Spark DataFrame of every row of ``frame`` computed (as
     :func:`cesu_rules.stream.compute_table`), batch by batch on the executors."""
@@ -162,11 +176,13 @@ def compute_spark(
 
     rules = _ruleset(ruleset)
     empty = types.to_arrow_schema(frame.schema).empty_table()
-    schema = compute_table(empty, rules, provisional=provisional, ranges=ranges).schema
+    kept = parse_figures(figures)
+    options: dict[str, Any] = {"provisional": provisional, "ranges": ranges, "figures": kept}
+    schema = compute_table(empty, rules, **options).schema
 
     def compute(batches: Any) -> Any:
         for batch in batches:
-            table = compute_table(batch, rules, provisional=provisional, ranges=ranges)
+            table = compute_table(batch, rules, **options)
             yield from table.cast(schema.remove_metadata()).to_batches()
 
     return frame.mapInArrow(compute, types.from_arrow_schema(schema))

@@ -26,7 +26,7 @@ import collections
 import importlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,13 @@ from typing import Any, NamedTuple
 from .batch import compute_batch, require_numpy, require_pyarrow
 from .errors import InputError
 from .rules.loader import Ruleset
-from .tables import _csv_header, output_table, parquet_options, table_columns
+from .tables import (
+    _csv_header,
+    output_table,
+    parquet_options,
+    parse_figures,
+    table_columns,
+)
 
 __all__ = [
     "CHUNK_ROWS",
@@ -85,10 +91,13 @@ def compute_table(
     *,
     provisional: bool = False,
     ranges: bool = False,
+    figures: str | Sequence[str] | None = None,
 ) -> Any:
     """Every row of an Arrow table (or record batch) computed: the input columns, then the
     figures (decimal, two places; null on error), ``error_code`` and ``error``. The result's
-    schema metadata holds its :func:`provenance` (key ``cesu_rules``)."""
+    schema metadata holds its :func:`provenance` (key ``cesu_rules``). ``figures``: only
+    these figures (a comma list or a sequence of names; see
+    :func:`cesu_rules.tables.parse_figures`)."""
     pa = require_pyarrow()
     from .api import _ruleset  # noqa: PLC0415 - the one check of a ruleset argument
 
@@ -102,10 +111,11 @@ def compute_table(
             code="bad_input_type",
             field="table",
         )
+    kept = parse_figures(figures)
     columns, _ = table_columns(table)
     result = compute_batch(columns, rules, provisional=provisional, ranges=ranges)
-    out = output_table(table, result)
-    meta = provenance(rules, provisional=provisional, ranges=ranges)
+    out = output_table(table, result, figures=kept)
+    meta = provenance(rules, provisional=provisional, ranges=ranges, figures=kept)
     return out.replace_schema_metadata({"cesu_rules": json.dumps(meta)})
 
 
@@ -115,12 +125,13 @@ def compute_frame(
     *,
     provisional: bool = False,
     ranges: bool = False,
+    figures: str | Sequence[str] | None = None,
 ) -> Any:
     """:func:`compute_table` for a pandas or polars DataFrame, returning the same kind.
 
     polars converts to and from Arrow without copying; pandas gets Arrow-backed columns
     (``pd.ArrowDtype``), so the figures are exact decimals and nothing is copied back.
-    Input numbers may be text or numbers (they are read as decimal text either way).
+    Input numbers may be text or numbers, read exactly either way.
     """
     pa = require_pyarrow()
     kind = type(frame).__module__.split(".")[0]
@@ -129,13 +140,13 @@ def compute_frame(
         polars: Any = importlib.import_module("polars")  # the caller's own library
 
         return polars.from_arrow(
-            compute_table(table, ruleset, provisional=provisional, ranges=ranges)
+            compute_table(table, ruleset, provisional=provisional, ranges=ranges, figures=figures)
         )
     if kind == "pandas":
         pandas: Any = importlib.import_module("pandas")  # the caller's own library
 
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        out = compute_table(table, ruleset, provisional=provisional, ranges=ranges)
+        out = compute_table(table, ruleset, provisional=provisional, ranges=ranges, figures=figures)
         return out.to_pandas(types_mapper=pandas.ArrowDtype)
     raise InputError(
         f"compute_frame takes a pandas or polars DataFrame (got a {type(frame).__name__})",
@@ -274,6 +285,7 @@ def stream_table(
     sidecar: Path | None = None,
     provisional: bool = False,
     ranges: bool = False,
+    figures: str | Sequence[str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
@@ -294,8 +306,9 @@ def stream_table(
         reader = TableReader(path, chunk_rows)
     except (OSError, pa.ArrowInvalid) as exc:
         raise _read_error(path, exc) from None
-    meta = provenance(ruleset, provisional=provisional, ranges=ranges)
-    run = _Stream(ruleset, meta, target, fmt, provisional=provisional, ranges=ranges)
+    kept = parse_figures(figures)
+    meta = provenance(ruleset, provisional=provisional, ranges=ranges, figures=kept)
+    run = _Stream(ruleset, meta, target, fmt, provisional=provisional, ranges=ranges, figures=kept)
     workers = workers or min(2, os.cpu_count() or 1)
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cesu-batch") as pool:
@@ -333,6 +346,7 @@ class _Stream:
         *,
         provisional: bool,
         ranges: bool,
+        figures: tuple[str, ...] | None,
     ) -> None:
         self.pa = require_pyarrow()
         self.ruleset = ruleset
@@ -341,6 +355,7 @@ class _Stream:
         self.fmt = fmt
         self.provisional = provisional
         self.ranges = ranges
+        self.figures = figures
         self.stats = StreamStats()
         self.pending: collections.deque[Future[_Chunk]] = collections.deque()
         self.parquet: Any = None
@@ -360,11 +375,11 @@ class _Stream:
         )
         failed = int((~result.ok).sum())
         if self.fmt == ".parquet":
-            out = output_table(table, result, bits=64)
+            out = output_table(table, result, bits=64, figures=self.figures)
             return _Chunk(out.schema, out.num_rows, failed, out)
         import pyarrow.csv as pcsv  # noqa: PLC0415
 
-        out = output_table(table, result)
+        out = output_table(table, result, figures=self.figures)
         sink = pa.BufferOutputStream()
         pcsv.write_csv(out, sink, write_options=pcsv.WriteOptions(include_header=first))
         return _Chunk(out.schema, out.num_rows, failed, sink.getvalue())

@@ -32,6 +32,7 @@ from .numbers import (
     PLAIN_RULES,
     SHOWN_CHARACTERS,
     parse_bool,
+    shown,
 )
 from .output import outputs
 
@@ -39,6 +40,7 @@ __all__ = [
     "columns_from_rows",
     "output_name",
     "output_table",
+    "parse_figures",
     "read_table",
     "table_columns",
     "write_table",
@@ -366,20 +368,47 @@ def table_columns(table: Any) -> tuple[dict[str, Column], list[str]]:
     return columns, [c for c in table.column_names if c not in _INPUT_NAMES | outputs]
 
 
-def output_table(table: Any, result: BatchResult, *, bits: int = 128) -> Any:
+def parse_figures(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """The figures an output keeps, in the output's order (``None``: every figure), from a
+    comma list or a sequence of names, each a figure (``urssaf_debit``) or its column
+    (``exemption_out``)."""
+    if value is None:
+        return None
+    names = value.split(",") if isinstance(value, str) else list(value)
+    wanted: set[str] = set()
+    for raw in names:
+        name = str(raw).strip(BLANKS)
+        figure = _FIGURE_OF.get(name)
+        if figure is None:
+            raise InputError(
+                f"figures: {shown(name)} is not a figure; choose among "
+                f"{', '.join(OUTPUT_COLUMNS)}; example: urssaf_debit,tax_credit",
+                code="unknown_figure",
+                field="figures",
+                value=name,
+            )
+        wanted.add(figure)
+    return tuple(f for f in OUTPUT_COLUMNS if f in wanted)
+
+
+def output_table(
+    table: Any, result: BatchResult, *, bits: int = 128, figures: Sequence[str] | None = None
+) -> Any:
     """The input table with the figures (decimal, 2 places; null on error), ``error_code``
     and ``error``. ``bits``: the figures' Arrow type, ``decimal128(18, 2)`` (any library
-    reads it) or ``decimal64(18, 2)`` (the cents themselves: what Parquet stores)."""
+    reads it) or ``decimal64(18, 2)`` (the cents themselves: what Parquet stores).
+    ``figures`` (see :func:`parse_figures`): only those figures (and their ranges)."""
     pa = require_pyarrow()
     np = require_numpy()
     failed = np.asarray(~result.ok, dtype=bool)
     valid = pa.array(~failed).buffers()[1] if failed.any() else None
     n = len(failed)
-    ranges = [f"{n}_{end}" for n in OUTPUT_COLUMNS for end in ("low", "high")]
+    kept = OUTPUT_COLUMNS if figures is None else figures
+    ranges = [f"{n}_{end}" for n in kept for end in ("low", "high")]
     # The input columns (those of a table that is itself an output are computed again),
     # then the figures, the ranges asked for, the error code and message.
     columns = {c: table.column(c) for c in table.column_names if c not in _OUTPUT_NAMES}
-    for name in (*OUTPUT_COLUMNS, *(r for r in ranges if r in result.values)):
+    for name in (*kept, *(r for r in ranges if r in result.values)):
         columns[output_name(name)] = _decimal_cents(
             pa, np, result.values[name], valid, n, bits=bits
         )
@@ -406,6 +435,7 @@ def output_name(figure: str) -> str:
     return f"{figure}_out" if figure in _INPUT_NAMES else figure
 
 
+_FIGURE_OF = {f: f for f in OUTPUT_COLUMNS} | {output_name(f): f for f in OUTPUT_COLUMNS}
 _OUTPUT_NAMES = frozenset(
     [output_name(f) for f in OUTPUT_COLUMNS]
     + [output_name(f"{f}_{end}") for f in OUTPUT_COLUMNS for end in ("low", "high")]

@@ -66,6 +66,15 @@ def test_a_partitioned_run_equals_the_local_engine(cluster: Any, tmp_path: Path)
         assert distributed_rows.column(name).to_pylist() == local.column(name).to_pylist(), name
     meta = (tmp_path / "out" / "_cesu_rules.meta.json").read_text(encoding="utf-8")
     assert reform.hash in meta
+    status, _, err = run_cli(
+        "batch", str(source), "--out", str(tmp_path / "some"), "--dask",
+        cluster.scheduler_address, "--figures", "tax_credit,gross",
+    )  # fmt: skip
+    assert status == 0, err
+    some = pa.concat_tables(
+        [pq.read_table(p) for p in sorted((tmp_path / "some").glob("*.parquet"))]
+    )
+    assert some.column_names == [*table.column_names, "gross", "tax_credit", "error_code", "error"]
 
 
 def _dies_on_the_third_case(frame: Any, *args: Any) -> Any:

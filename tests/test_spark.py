@@ -56,3 +56,11 @@ def test_spark_gives_the_local_engines_cents(spark: Any, tmp_path: Path) -> None
     assert len(rows) == local.num_rows == 2_000
     for name in ("id", "total_cost", "urssaf_debit", "error_code", "error"):
         assert [r[name] for r in rows] == local.column(name).to_pylist(), name
+    some = compute_spark(frame, reform, figures="urssaf_debit,exemption_out")
+    assert some.columns == [
+        *table.column_names,
+        "exemption_out",
+        "urssaf_debit",
+        "error_code",
+        "error",
+    ]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cesu_rules import CesuRulesError, default_ruleset
+from cesu_rules import CesuRulesError, InputError, default_ruleset
 from cesu_rules.output import outputs
 from cesu_rules.reform import load_reform
 from cesu_rules.stream import compute_frame, compute_table, sidecar_path, stream_table
@@ -140,6 +140,47 @@ def test_a_typed_parquet_file_gives_what_its_text_gives(tmp_path: Path) -> None:
     assert "RLE_DICTIONARY" not in encodings["id"]
 
 
+@pytest.mark.parametrize("fmt", [".csv", ".parquet"])
+def test_only_the_figures_asked_for_are_written(tmp_path: Path, fmt: str) -> None:
+    table = cases(500)
+    source = tmp_path / "in.parquet"
+    pq.write_table(table, source)
+    target = tmp_path / f"out{fmt}"
+    stream(source, target, figures="tax_credit, exemption_out,gross,tax_credit", ranges=True)
+    whole = compute_table(table, ranges=True)
+    kept = [
+        "gross", "exemption_out", "tax_credit", "gross_low", "gross_high", "exemption_low",
+        "exemption_high", "tax_credit_low", "tax_credit_high",
+    ]  # fmt: skip
+    expected = whole.select([*table.column_names, *kept, "error_code", "error"])
+    if fmt == ".parquet":
+        written = pq.read_table(target)
+        meta = json.loads(written.schema.metadata[b"cesu_rules"])
+        assert written.cast(expected.schema).equals(expected)
+    else:
+        written = pcsv.read_csv(target)
+        meta = json.loads(sidecar_path(target).read_text(encoding="utf-8"))
+        assert written.column_names == expected.column_names
+    assert meta["options"]["figures"] == ["gross", "exemption", "tax_credit"]
+    assert compute_table(table, figures=["urssaf_debit"]).column_names[-3:] == [
+        "urssaf_debit", "error_code", "error",
+    ]  # fmt: skip
+
+
+def test_an_unknown_figure_is_refused_before_any_work(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    pcsv.write_csv(cases(10), source)
+    status, _, err = run_cli(
+        "batch", str(source), "--out", str(tmp_path / "out.csv"), "--figures", "gross,debit"
+    )
+    assert status == 2
+    assert err.startswith("cesu-rules: error: figures: 'debit' is not a figure; choose among ")
+    assert err.rstrip().endswith("; example: urssaf_debit,tax_credit")
+    assert list(tmp_path.iterdir()) == [source]
+    with pytest.raises(InputError, match="'' is not a figure"):
+        compute_table(cases(1), figures="")
+
+
 def test_every_output_records_its_provenance(tmp_path: Path) -> None:
     table = cases(50)
     source = tmp_path / "in.parquet"
@@ -151,7 +192,7 @@ def test_every_output_records_its_provenance(tmp_path: Path) -> None:
     assert meta["ruleset_hash"] == reform.hash
     assert meta["ruleset_base_version"] == default_ruleset().version
     assert meta["reforms"] == [reform.version.split("+", 1)[1]]
-    assert meta["options"] == {"provisional": False, "ranges": True}
+    assert meta["options"] == {"provisional": False, "ranges": True, "figures": None}
     pcsv.write_csv(table, tmp_path / "in.csv")
     stream(tmp_path / "in.csv", tmp_path / "out.csv")
     sidecar = json.loads((tmp_path / "out.csv.meta.json").read_text(encoding="utf-8"))
@@ -159,7 +200,7 @@ def test_every_output_records_its_provenance(tmp_path: Path) -> None:
     assert sidecar["engine"] == "cesu-rules"
     assert json.loads(compute_table(table).schema.metadata[b"cesu_rules"]) == {
         **sidecar,
-        "options": {"provisional": False, "ranges": False},
+        "options": {"provisional": False, "ranges": False, "figures": None},
     }
 
 

@@ -45,6 +45,12 @@ def add_parser(commands: Any) -> None:
         help="add <figure>_low and <figure>_high: each figure under the candidates of the "
         "values that are not confirmed",
     )
+    batch.add_argument(
+        "--figures",
+        metavar="LIST",
+        help="write only these figures, a comma list (urssaf_debit,tax_credit); default: "
+        "every figure. The input columns, error_code and error are always written",
+    )
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     add_reform_option(batch)
     add_rulesets_option(batch)
@@ -54,8 +60,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pathlib import Path  # noqa: PLC0415
 
     from ..stream import sidecar_path, stream_table  # noqa: PLC0415 - numpy, on use
-    from ..tables import TABLE_SUFFIXES  # noqa: PLC0415
+    from ..tables import TABLE_SUFFIXES, parse_figures  # noqa: PLC0415
 
+    figures = parse_figures(args.figures)  # refused before any work
     if args.dask:
         from ..distributed import run_dask  # noqa: PLC0415 - dask, on use
 
@@ -67,6 +74,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             address=args.dask,
             provisional=args.provisional,
             ranges=args.ranges,
+            figures=figures,
         )
         out.write(
             f"{rows:,} rows computed on the Dask cluster at {args.dask} into the Parquet "
@@ -87,6 +95,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 sidecar=sidecar,
                 provisional=args.provisional,
                 ranges=args.ranges,
+                figures=figures,
                 progress=bar,
             )
     if stats.passed_through:
