@@ -3,7 +3,8 @@
 For each size, an input table of random cases (months 2019-2026, every territory, net or
 gross wages, exemptions, paid-leave options, Cesu+; a fixed seed) is generated chunk by
 chunk as typed Parquet (decimals, booleans), as Parquet of text and as CSV, then
-``cesu-rules batch IN --out OUT`` runs in a fresh process:
+``cesu-rules batch IN --out OUT`` runs in a fresh process (and once more on the typed
+Parquet with ``--figures`` naming three figures):
 wall time, rows per second and the process's peak resident memory (``wait4``'s maxrss).
 
 Also measured, in the same run:
@@ -149,6 +150,9 @@ def run(command: list[str]) -> tuple[float, float]:
         return wall, int(Path(peak.name).read_text(encoding="utf-8")) / 1024
 
 
+FEW = "urssaf_debit,tax_credit,cost_after_credit"  # what a study of the households' cost needs
+
+
 def end_to_end(folder: Path, sizes: list[int]) -> list[str]:
     lines = []
     cli = shutil.which("cesu-rules") or f"{sys.executable} -m cesu_rules.cli"
@@ -157,13 +161,15 @@ def end_to_end(folder: Path, sizes: list[int]) -> list[str]:
     run([*cli.split(), "batch", str(warm), "--out", str(folder / "warm-up-out.parquet"), "--quiet"])
     for rows in sizes:
         parquet, typed_parquet, csv = write_inputs(folder, rows)
-        for source, fmt, kind in (
-            (typed_parquet, ".parquet", "parquet (typed)"),
-            (parquet, ".parquet", "parquet (text)"),
-            (csv, ".csv", "csv"),
+        for source, fmt, kind, extra in (
+            (typed_parquet, ".parquet", "parquet (typed)", []),
+            (typed_parquet, ".parquet", f"parquet (typed), --figures {FEW}", ["--figures", FEW]),
+            (parquet, ".parquet", "parquet (text)", []),
+            (csv, ".csv", "csv", []),
         ):
             target = folder / f"out-{rows}{fmt}"
-            wall, peak = run([*cli.split(), "batch", str(source), "--out", str(target), "--quiet"])
+            command = [*cli.split(), "batch", str(source), "--out", str(target), "--quiet"]
+            wall, peak = run(command + extra)
             lines.append(
                 f"batch {kind} → {fmt[1:]}, {rows:,} rows: {wall:.1f} s, "
                 f"{rows / wall / 1e6:.2f} M rows/s end to end, peak {peak:.0f} MB"
