@@ -251,32 +251,53 @@ def compute_only() -> list[str]:
 
 
 def io_floor(folder: Path) -> list[str]:
-    """Seconds to read 1 M input rows and to write their output rows, each best of 3, with
-    the writer options of ``cesu-rules batch`` (tables.parquet_options), no computing."""
-    from cesu_rules.stream import compute_table  # noqa: PLC0415
-    from cesu_rules.tables import parquet_options  # noqa: PLC0415
+    """Seconds to read 1 M input rows and to write their output rows, each best of 3, as
+    ``cesu-rules batch`` writes them (figures as decimal64, tables.parquet_options), nothing
+    computed; and the same Parquet output without the delta encoding of the figures (plain,
+    as before 2026-12-01): time to write, size, time to read back."""
+    from cesu_rules import default_ruleset  # noqa: PLC0415
+    from cesu_rules.tables import output_table, parquet_options  # noqa: PLC0415
 
     rows = 1_000_000
     source = folder / "floor-in.parquet"
     pq.write_table(cases(rows, seed=7), source, row_group_size=256_000)
-    out = compute_table(pq.read_table(source))
+    table = pq.read_table(source)
+    out = output_table(table, compute_batch(table_columns(table)[0], default_ruleset()), bits=64)
+    delta, plain = folder / "floor-delta.parquet", folder / "floor-plain.parquet"
+    options = parquet_options(out.column_names)
+    without = {k: v for k, v in options.items() if k != "column_encoding"}
     actions: tuple[tuple[str, Callable[[], object]], ...] = (
-        ("read Parquet", lambda: pq.read_table(source)),
-        (
-            "write Parquet",
-            lambda: pq.write_table(
-                out, folder / "floor-out.parquet", **parquet_options(out.column_names)
-            ),
-        ),
+        ("read", lambda: pq.read_table(source)),
+        ("write", lambda: pq.write_table(out, delta, **options)),
+        ("write plain", lambda: pq.write_table(out, plain, **without)),
         ("write CSV", lambda: pcsv.write_csv(out, folder / "floor-out.csv")),
+        ("read back", lambda: pq.read_table(delta)),
+        ("read back plain", lambda: pq.read_table(plain)),
     )
-    figures = {name: best_seconds(action) for name, action in actions}
+    t = {name: best_seconds(action) for name, action in actions}
+    size = {path: path.stat().st_size / 1e6 for path in (delta, plain)}
+
+    def read_columns(tab: pa.Table) -> None:
+        for i in range(0, rows, CHUNK_ROWS):
+            table_columns(tab.slice(i, CHUNK_ROWS))
+
+    parse = {
+        kind: best_seconds(functools.partial(read_columns, tab))
+        for kind, tab in (("text", table), ("typed", typed(table)))
+    }
     return [
         f"input/output floor, {rows:,} rows, nothing computed, best of 3: read Parquet "
-        f"{figures['read Parquet']:.2f} s, write the output as Parquet "
-        f"{figures['write Parquet']:.2f} s, as CSV {figures['write CSV']:.2f} s: the one-thread "
-        f"writer alone caps end to end at {rows / figures['write Parquet'] / 1e6:.2f} M rows/s "
-        f"to Parquet and {rows / figures['write CSV'] / 1e6:.2f} M rows/s to CSV here"
+        f"{t['read']:.2f} s, write the output as Parquet {t['write']:.2f} s, as CSV "
+        f"{t['write CSV']:.2f} s: the one-thread writer alone caps end to end at "
+        f"{rows / t['write'] / 1e6:.2f} M rows/s to Parquet and "
+        f"{rows / t['write CSV'] / 1e6:.2f} M rows/s to CSV here",
+        f"Parquet output, figures in delta encoding vs plain (both snappy): written in "
+        f"{t['write']:.2f} s vs {t['write plain']:.2f} s, {size[delta]:.0f} MB vs "
+        f"{size[plain]:.0f} MB, read back in {t['read back']:.2f} s vs "
+        f"{t['read back plain']:.2f} s",
+        f"reading the inputs of {rows:,} rows into the engine's columns (table_columns, chunks "
+        f"of {CHUNK_ROWS:,}): as text {parse['text']:.2f} s, typed (decimals, booleans) "
+        f"{parse['typed']:.2f} s",
     ]
 
 
@@ -346,7 +367,7 @@ def main() -> None:
             print("\n".join(lines), flush=True)
         if "io" not in skip:
             lines += io_floor(folder)
-            print(lines[-1], flush=True)
+            print("\n".join(lines[-3:]), flush=True)
         if "e2e" not in skip:
             lines += end_to_end(folder, sizes)
         if "simulate" not in skip:
