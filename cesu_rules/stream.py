@@ -363,8 +363,10 @@ class _Stream:
         self.schema: Any = None
 
     def compute(self, batch: Any, first: bool) -> _Chunk:
-        """One chunk computed on a worker thread: a table for Parquet (figures as the cents
-        themselves, decimal64), or for CSV its bytes (the header with the first chunk)."""
+        """One chunk computed on a worker thread: a table for Parquet, or for CSV its bytes
+        (the header with the first chunk). The figures are decimal64, the cents themselves:
+        what Parquet stores, and formatted as CSV text a third faster than decimal128 (the
+        same bytes)."""
         pa = self.pa
         table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
         columns, passed = table_columns(table)
@@ -374,12 +376,11 @@ class _Stream:
             columns, self.ruleset, provisional=self.provisional, ranges=self.ranges
         )
         failed = int((~result.ok).sum())
+        out = output_table(table, result, bits=64, figures=self.figures)
         if self.fmt == ".parquet":
-            out = output_table(table, result, bits=64, figures=self.figures)
             return _Chunk(out.schema, out.num_rows, failed, out)
         import pyarrow.csv as pcsv  # noqa: PLC0415
 
-        out = output_table(table, result, figures=self.figures)
         sink = pa.BufferOutputStream()
         pcsv.write_csv(out, sink, write_options=pcsv.WriteOptions(include_header=first))
         return _Chunk(out.schema, out.num_rows, failed, sink.getvalue())
