@@ -21,7 +21,9 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["Outputs", "outputs", "write_text"]
+__all__ = ["Outputs", "intended", "outputs", "write_error", "write_text", "writing"]
+
+_PARTIAL = ".partial"  # the suffix of the temporary files
 
 
 class Outputs:
@@ -65,9 +67,7 @@ class Outputs:
                 f"cannot write {where}: it is {what}", code="output_not_writable", field=where
             )
         try:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".partial", dir=folder
-            )
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PARTIAL, dir=folder)
         except OSError as exc:
             raise OutputError(
                 f"cannot write {where}: {exc.strerror}", code="output_not_writable", field=where
@@ -93,6 +93,39 @@ class Outputs:
         for temporary, _ in self._pending:
             temporary.unlink(missing_ok=True)
         self._pending.clear()
+
+
+def intended(path: str | Path) -> Path:
+    """The file a temporary of :meth:`Outputs.target` will become (``.NAME.xxxx.partial``
+    → ``NAME``, in the same folder); any other path is itself."""
+    path = Path(path)
+    name = path.name
+    if name.startswith(".") and name.endswith(_PARTIAL):
+        target, _, random = name[1 : -len(_PARTIAL)].rpartition(".")
+        if target and random:
+            return path.with_name(target)
+    return path
+
+
+def write_error(path: str | Path, exc: BaseException) -> OutputError:
+    """The error of an output that failed while being written (a full disk, a lost mount):
+    one line naming the file the user asked for and the system's reason."""
+    where = intended(path)
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    reason = getattr(exc, "strerror", None) or lines[0]
+    return OutputError(
+        f"cannot write {where}: {reason}", code="output_not_writable", field=str(where)
+    )
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """``with writing(path):`` an OSError raised while writing ``path`` (a full disk, a lost
+    mount) becomes its one-line :class:`OutputError` (see :func:`write_error`)."""
+    try:
+        yield
+    except OSError as exc:
+        raise write_error(path, exc) from None
 
 
 def _umask() -> int:

@@ -28,6 +28,7 @@ from .batch import OUTPUT_COLUMNS, BatchResult, compute_batch
 from .chart import PlotData
 from .errors import InputError
 from .extras import require
+from .output import writing
 from .rules.loader import Ruleset
 from .scenario import (
     DEFAULT_MAX_ROWS,
@@ -168,7 +169,8 @@ def run_scenario(
     finally:
         writer.close()
     if sidecar is not None:
-        sidecar.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        with writing(sidecar):
+            sidecar.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     result = fold.result(scenario.label, tuple(axes), ruleset, baseline)
     if chart is not None and grid is not None:
         from .chart import draw_grid  # noqa: PLC0415 - matplotlib, on use
@@ -242,6 +244,10 @@ class _RowsWriter:
         if self.fmt == ".json":
             self._json.append(table)
             return
+        with writing(self.path or "the output"):
+            self._write(table)
+
+    def _write(self, table: Any) -> None:
         if self._writer is None:
             schema = table.schema.with_metadata({"cesu_rules": json.dumps(self.meta)})
             if self.fmt == ".parquet":
@@ -257,6 +263,10 @@ class _RowsWriter:
         self._writer.write_table(table.cast(self._schema))
 
     def close(self) -> None:
+        with writing(self.path or "the output"):
+            self._close()
+
+    def _close(self) -> None:
         if self._writer is not None:
             self._writer.close()
         if self.fmt == ".json" and self.path is not None:

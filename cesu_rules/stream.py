@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from .batch import compute_batch, require_numpy, require_pyarrow
 from .errors import InputError
+from .output import writing
 from .rules.loader import Ruleset
 from .tables import (
     _csv_header,
@@ -329,7 +330,8 @@ def stream_table(
     finally:
         run.close()
     if sidecar is not None:
-        sidecar.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        with writing(sidecar):
+            sidecar.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return run.stats
 
 
@@ -394,16 +396,17 @@ class _Stream:
             if self.schema is None:
                 self.schema = chunk.schema.with_metadata({"cesu_rules": json.dumps(self.meta)})
                 self._open()
-            if self.parquet is not None:
-                self.parquet.write_table(chunk.data.cast(self.schema))
-            else:
-                if chunk.schema.names != self.schema.names:
-                    raise InputError(
-                        f"{reader.path}: a block of the file does not have the columns of the "
-                        "first one",
-                        code="unreadable_file",
-                    )
-                self.csv.write(chunk.data)
+            if self.parquet is None and chunk.schema.names != self.schema.names:
+                raise InputError(
+                    f"{reader.path}: a block of the file does not have the columns of the "
+                    "first one",
+                    code="unreadable_file",
+                )
+            with writing(self.target):  # a full disk, a lost mount (pyarrow's IO errors too)
+                if self.parquet is not None:
+                    self.parquet.write_table(chunk.data.cast(self.schema))
+                else:
+                    self.csv.write(chunk.data)
             self.stats.rows += chunk.rows
             self.stats.failed += chunk.failed
             if progress is not None:
@@ -411,19 +414,22 @@ class _Stream:
                 progress(done)
 
     def _open(self) -> None:
-        if self.fmt == ".parquet":
-            import pyarrow.parquet as pq  # noqa: PLC0415
+        with writing(self.target):
+            if self.fmt == ".parquet":
+                import pyarrow.parquet as pq  # noqa: PLC0415
 
-            options = parquet_options(self.schema.names)
-            self.parquet = pq.ParquetWriter(self.target, self.schema, **options)
-        else:
-            self.csv = self.target.open("wb")
+                options = parquet_options(self.schema.names)
+                self.parquet = pq.ParquetWriter(self.target, self.schema, **options)
+            else:
+                self.csv = self.target.open("wb")
 
     def close(self) -> None:
-        if self.parquet is not None:
-            self.parquet.close()
-        if self.csv is not None:
-            self.csv.close()
+        """Close the output (its last bytes are written then: a full disk shows here too)."""
+        with writing(self.target):
+            if self.parquet is not None:
+                self.parquet.close()
+            if self.csv is not None:
+                self.csv.close()
 
 
 class _Chunk(NamedTuple):

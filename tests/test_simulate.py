@@ -349,3 +349,22 @@ def test_json_rows_are_for_small_grids(tmp_path: Path) -> None:
     assert status == 2
     assert "rows are too many for a JSON file (at most 200,000): write .csv or .parquet" in err
     assert not list(tmp_path.glob("rows*"))
+
+
+def test_a_full_disk_while_writing_rows_is_one_line_and_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno  # noqa: PLC0415
+
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    scenario = write(tmp_path, "s.yaml", GRID)
+    target = tmp_path / "rows.parquet"
+    status, out, err = run("simulate", str(scenario), "--out", str(target))
+    assert (status, out) == (2, "")
+    assert err == f"cesu-rules: error: cannot write {target}: No space left on device\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]

@@ -243,6 +243,52 @@ def test_a_truncated_csv_or_corrupt_parquet_writes_nothing(tmp_path: Path) -> No
     ]
 
 
+@pytest.mark.parametrize("fmt", [".csv", ".parquet"])
+def test_a_full_disk_while_writing_is_an_output_error_and_writes_nothing(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails midway (here the second chunk: "No space left on device") names
+    the output the user asked for and the system's reason; no file is left."""
+    import errno  # noqa: PLC0415
+
+    source = tmp_path / "in.parquet"
+    pq.write_table(cases(300), source)
+    calls = []
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    class FullFile:  # the CSV output: its second write fails
+        def __init__(self, real: Any) -> None:
+            self.real = real
+
+        def write(self, data: Any) -> None:
+            full()
+            self.real.write(data)
+
+        def close(self) -> None:
+            self.real.close()
+
+    if fmt == ".parquet":
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    else:
+        real_open = Path.open
+
+        def opened(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            handle = real_open(self, mode, *args, **kwargs)
+            return FullFile(handle) if mode == "wb" else handle
+
+        monkeypatch.setattr(Path, "open", opened)
+    target = tmp_path / f"out{fmt}"
+    with pytest.raises(CesuRulesError) as caught:
+        stream(source, target, chunk_rows=100)
+    assert caught.value.code == "output_not_writable"
+    assert caught.value.message == f"cannot write {target}: No space left on device"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
+
+
 def test_compute_table_takes_tables_and_batches_only() -> None:
     table = cases(20)
     assert compute_table(table.to_batches()[0]).num_rows == 20
