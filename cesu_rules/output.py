@@ -19,9 +19,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import CesuRulesError, OutputError
 
-__all__ = ["Outputs", "intended", "outputs", "write_error", "write_text", "writing"]
+__all__ = ["Outputs", "intended", "io_error", "outputs", "write_error", "write_text", "writing"]
 
 _PARTIAL = ".partial"  # the suffix of the temporary files
 
@@ -116,6 +116,15 @@ def write_error(path: str | Path, exc: BaseException) -> OutputError:
     return OutputError(
         f"cannot write {where}: {reason}", code="output_not_writable", field=str(where)
     )
+
+
+def io_error(exc: OSError) -> CesuRulesError:
+    """The last-resort error of an OSError no command translated (a full disk, a lost
+    mount, a file removed during the run): one line with the file, if known, and the reason."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    reason = exc.strerror or lines[0]
+    where = f"{intended(exc.filename)}: " if isinstance(exc.filename, (str, Path)) else ""
+    return CesuRulesError(f"{where}{reason}", code="io_error")
 
 
 @contextmanager

@@ -3,6 +3,7 @@ runs leave no partial or mixed file, and existing files untouched."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,8 @@ import pytest
 from cesu_rules.output import outputs
 
 from .helpers import run_cli, write
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pyarrow = pytest.importorskip("pyarrow")
 pytest.importorskip("pyarrow.parquet")
@@ -126,3 +129,33 @@ def test_two_runs_to_one_output_leave_one_complete_run(tmp_path: Path) -> None:
     assert table.num_rows == rows
     assert len(set(table.column("run").to_pylist())) == 1  # one run's rows, never a mix
     assert _leftovers(tmp_path) == []
+
+
+def test_an_io_error_no_command_expected_is_one_line_and_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's last resort: an OSError raised midway (here a lost mount while writing the
+    household report) is one line naming the file the user asked for, exit 2, no file."""
+    import errno  # noqa: PLC0415
+
+    real = Path.write_text
+
+    def lost(self: Path, *args: object, **kwargs: object) -> int:
+        if self.name.endswith(".partial"):
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", lost)
+    target = tmp_path / "report.json"
+    status, out, err = run_cli(
+        "household", str(ROOT / "docs" / "examples" / "household.yaml"), "--out", str(target)
+    )
+    assert (status, out) == (2, "")
+    assert err == f"cesu-rules: error: {target}: Input/output error\n"
+    assert list(tmp_path.iterdir()) == []
+    status, out, _ = run_cli(
+        "household", str(ROOT / "docs" / "examples" / "household.yaml"), "--out", str(target),
+        "--json",
+    )  # fmt: skip
+    assert status == 2
+    assert json.loads(out)["error"]["code"] == "io_error"

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..errors import CesuRulesError, RulesetValidationError
+from ..output import io_error
 from . import (
     batch,
     check,
@@ -110,6 +111,10 @@ def main(
         error.args = (f"the ruleset is invalid — {exc}",)
     except CesuRulesError as exc:
         error = exc
+    except BrokenPipeError:
+        raise  # the reader closed the pipe: run() exits quietly
+    except OSError as exc:  # the last resort for a file the system failed midway
+        error = io_error(exc)
     if as_json:
         json.dump({"error": error.to_dict()}, out, ensure_ascii=False)
         out.write("\n")
