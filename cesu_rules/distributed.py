@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import CesuRulesError, OutputError
+from .errors import CesuRulesError, OutputError, first_line
 from .extras import require
 from .rules.loader import Ruleset
 from .stream import compute_frame, provenance
@@ -135,9 +135,8 @@ def run_dask(
         shutil.rmtree(temporary, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DistributedError(
-            f"the Dask run failed and wrote nothing: {type(exc).__name__}: {text}"
+            f"the Dask run failed and wrote nothing: {type(exc).__name__}: {first_line(exc)}"
         ) from None
     return rows
 

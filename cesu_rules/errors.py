@@ -24,6 +24,7 @@ __all__ = [
     "RulesetError",
     "RulesetValidationError",
     "UnknownParameterError",
+    "first_line",
 ]
 
 
@@ -61,6 +62,13 @@ class CesuRulesError(Exception):
             "field": self.field,
             "value": self.value,
         }
+
+
+def first_line(exc: BaseException) -> str:
+    """What a foreign exception says, in one line: the first line of its text, or its class
+    name when it says nothing (for the one-line errors of files and engines)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _shown(value: object, limit: int = 60) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import CesuRulesError, OutputError
+from .errors import CesuRulesError, OutputError, first_line
 
 __all__ = ["Outputs", "intended", "io_error", "outputs", "write_error", "write_text", "writing"]
 
@@ -111,20 +111,21 @@ def write_error(path: str | Path, exc: BaseException) -> OutputError:
     """The error of an output that failed while being written (a full disk, a lost mount):
     one line naming the file the user asked for and the system's reason."""
     where = intended(path)
-    lines = str(exc).strip().splitlines() or [type(exc).__name__]
-    reason = getattr(exc, "strerror", None) or lines[0]
     return OutputError(
-        f"cannot write {where}: {reason}", code="output_not_writable", field=str(where)
+        f"cannot write {where}: {_reason(exc)}", code="output_not_writable", field=str(where)
     )
 
 
 def io_error(exc: OSError) -> CesuRulesError:
     """The last-resort error of an OSError no command translated (a full disk, a lost
     mount, a file removed during the run): one line with the file, if known, and the reason."""
-    lines = str(exc).strip().splitlines() or [type(exc).__name__]
-    reason = exc.strerror or lines[0]
     where = f"{intended(exc.filename)}: " if isinstance(exc.filename, (str, Path)) else ""
-    return CesuRulesError(f"{where}{reason}", code="io_error")
+    return CesuRulesError(f"{where}{_reason(exc)}", code="io_error")
+
+
+def _reason(exc: BaseException) -> str:
+    """The system's reason of an OSError ("No space left on device"), else its first line."""
+    return getattr(exc, "strerror", None) or first_line(exc)
 
 
 @contextmanager

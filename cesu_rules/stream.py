@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .batch import compute_batch, require_numpy, require_pyarrow
-from .errors import InputError
+from .errors import InputError, first_line
 from .output import writing
 from .rules.loader import Ruleset
 from .tables import (
@@ -271,9 +271,10 @@ def _regrouped(batches: Any, rows: int) -> Iterator[Any]:
 
 
 def _read_error(path: Path, exc: BaseException) -> InputError:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return InputError(
-        f"cannot read {path} as a table: {text}", code="unreadable_file", field=str(path)
+        f"cannot read {path} as a table: {first_line(exc)}",
+        code="unreadable_file",
+        field=str(path),
     )
 
 
